@@ -1,0 +1,71 @@
+# aidvet: `make run` (set up + a vetting run on the embedded default) and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := $(CURDIR)/.venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+# Everything project-local: Airflow's home and metadata DB, the vetting store, artifacts.
+export AIDVET_HOME := $(CURDIR)
+export AIRFLOW_HOME := $(CURDIR)/var/airflow
+export AIRFLOW__CORE__DAGS_FOLDER := $(CURDIR)/dags
+export AIRFLOW__CORE__PLUGINS_FOLDER := $(CURDIR)/plugins
+export AIRFLOW__CORE__LOAD_EXAMPLES := False
+export AIRFLOW__CORE__UNIT_TEST_MODE := False
+export AIRFLOW__API__EXPOSE_CONFIG := False
+export AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS := admin:admin,reviewer:user,approver:user
+export AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE := $(CURDIR)/var/airflow/passwords.json
+export GX_ANALYTICS_ENABLED := False
+export PATH := $(BIN):$(PATH)
+
+LOGICAL_DATE ?= $(shell date -u +%Y-%m-%d)
+
+.PHONY: help setup run test bench eval clean airflow-db store sample lists-sample
+
+help:
+	@echo "make run    set up (venv, pinned requirements, databases, sample data) and run vet_disbursements"
+	@echo "make test   set up and run the test suite (SQLite and PostgreSQL)"
+	@echo "make bench  screening benchmark     make eval   screening evaluation"
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.9
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.txt
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $@
+
+setup: $(STAMP) airflow-db store
+
+airflow-db: $(STAMP)
+	mkdir -p $(AIRFLOW_HOME)
+	$(BIN)/airflow db migrate > $(AIRFLOW_HOME)/db-migrate.log 2>&1 || (tail -50 $(AIRFLOW_HOME)/db-migrate.log; exit 1)
+
+store: $(STAMP)
+	$(BIN)/aidvet db upgrade
+
+sample: $(STAMP)
+	$(BIN)/aidvet sample generate
+
+lists-sample: sample store
+	$(BIN)/aidvet lists load var/sample/lists/sample-sdn
+
+run: setup lists-sample
+	$(BIN)/airflow dags test vet_disbursements $(LOGICAL_DATE) > var/last-dag-test.log 2>&1 \
+		|| (tail -80 var/last-dag-test.log; exit 1)
+	@echo "Airflow log of this run: var/last-dag-test.log"
+	$(BIN)/aidvet run summary
+
+test: setup
+	bash .ci/start-services
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_screening.py $(BENCH_ARGS)
+
+eval: $(STAMP)
+	$(BIN)/python -m aidvet.screening.evaluation $(EVAL_ARGS)
+
+clean:
+	rm -rf var artifacts

@@ -1,0 +1,64 @@
+"""doc_md texts shown in the Airflow UI: what each task does and what it guarantees, for auditors."""
+
+VET_DAG = """
+# Vet disbursements
+
+Nightly (02:00 UTC), and again whenever a new designated-entity list version is accepted.
+Every disbursement in the configured inputs ends in **exactly one** of three published lists:
+
+| list | meaning |
+|---|---|
+| cleared | screened against a valid, fresh list version; no party scored at or above the hold threshold |
+| held | a party may be a designated entity, or screening could not run (fail closed): a program officer decides |
+| quarantined | the record failed the data-quality gate; the failing expectation is named per row |
+
+Amounts reconcile per currency (input = cleared + held + quarantined; see `manifest.json`).
+A re-run of the same run replaces its outputs exactly. Every decision is in the hash-chained
+audit trail with its input file hash, list versions, policy hash and score.
+Outputs: `<artifact root>/runs/<run_id>/`.
+"""
+
+EXTRACT = """
+**Extract.** Reads every configured input (grants-management export, IATI, USAspending...) into
+canonical awards, parties and disbursements in the vetting store, and enrols each disbursement
+in this run. Guarantees: the SHA-256 of each file is recorded; ingesting the same file again adds
+no duplicate; a file that cannot be read is recorded as rejected with its reason (never dropped
+silently) and the rest of the batch goes on. Returns the run id.
+"""
+
+VALIDATE = """
+**Validate (quality gate).** Runs the Great Expectations suite `expectations/disbursements.json`.
+Row-level failures (missing payee, placeholder name, amount not positive, unknown currency or
+country, date outside the window, unknown award) quarantine the row with the failing
+expectation named. A batch-level failure (schema change, too large a share of bad rows) fails
+this task and the run: nothing of the batch is screened or published as cleared.
+"""
+
+PLAN_SCREENING = """
+**Plan screening.** Selects the newest accepted, fresh list version of each source. If none is
+usable (missing, rejected, older than its maximum age), records why: the run then fails closed
+and holds every valid disbursement with the reason "screening unavailable". Returns the
+partition numbers the screen task is mapped over.
+"""
+
+SCREEN_PARTITION = """
+**Screen (one partition).** Screens every party the partition's valid disbursements reach (payee,
+the award's prime recipient, the payee's key individuals) against the selected list versions,
+and stores each hit with its score, matched name and explanation. A retry replaces only this
+partition's hits.
+"""
+
+DECIDE = """
+**Decide.** Applies the policy (`policy.toml`, hash recorded): quarantined rows stay quarantined;
+without a usable list everything else is held; a hit at or above the hold threshold (lower for
+FTO/SDGT entities) holds; the rest is cleared. Each decision is stored with policy hash, list
+versions and score, and appended to the audit trail.
+"""
+
+PUBLISH = """
+**Publish.** Writes cleared, held and quarantined lists (CSV and Parquet, each row carrying
+`disbursement_id`), `manifest.json` (input and output SHA-256, list versions, policy hash, counts
+and amounts per outcome and currency) and a self-contained `report.html`, staged and moved into
+`runs/<run_id>/` at once. Emits one Asset event per published list.
+"""
+

@@ -1,0 +1,47 @@
+"""Settings from environment variables, with defaults that make the embedded run work.
+
+| variable | default | meaning |
+|---|---|---|
+| AIDVET_HOME | the project folder (parent of include/) | base for the defaults below |
+| AIDVET_DB_URL | sqlite:///$AIDVET_HOME/var/aidvet.db | the vetting store |
+| AIDVET_ARTIFACT_ROOT | $AIDVET_HOME/artifacts | where run outputs go; a local path or an fsspec URL (s3://...) |
+| AIDVET_INPUTS | $AIDVET_HOME/var/sample/grants | input files or folders, `:`-separated |
+| AIDVET_POLICY | $AIDVET_HOME/policy.toml | thresholds and decision policy (its hash is recorded per run) |
+| AIDVET_EXPECTATIONS | $AIDVET_HOME/expectations | Great Expectations suites |
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_HOME = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    db_url: str
+    artifact_root: str
+    inputs: tuple[str, ...]
+    policy_path: Path
+    expectations_dir: Path
+
+    @property
+    def sample_dir(self) -> Path:
+        return self.home / "var" / "sample"
+
+
+def settings() -> Settings:
+    """Read the environment now (not at import), so tests and tasks can set it per run."""
+    home = Path(os.environ.get("AIDVET_HOME", PROJECT_HOME))
+    inputs = os.environ.get("AIDVET_INPUTS", str(home / "var" / "sample" / "grants"))
+    return Settings(
+        home=home,
+        db_url=os.environ.get("AIDVET_DB_URL", f"sqlite:///{home / 'var' / 'aidvet.db'}"),
+        artifact_root=os.environ.get("AIDVET_ARTIFACT_ROOT", str(home / "artifacts")),
+        inputs=tuple(part for part in inputs.split(os.pathsep) if part),
+        policy_path=Path(os.environ.get("AIDVET_POLICY", home / "policy.toml")),
+        expectations_dir=Path(os.environ.get("AIDVET_EXPECTATIONS", home / "expectations")),
+    )

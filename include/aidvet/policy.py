@@ -1,0 +1,50 @@
+"""The decision policy: thresholds and guards from policy.toml, and the hash that versions it."""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from aidvet.errors import AidvetError
+from aidvet.quality import QualityPolicy
+
+
+@dataclass(frozen=True)
+class Policy:
+    record_threshold: float = 80.0
+    hold_threshold: float = 88.0
+    terrorist_hold_threshold: float = 84.0
+    max_age_days: dict[str, int] = field(default_factory=lambda: {"default": 35})
+    quality: QualityPolicy = QualityPolicy()
+    screening_partitions: int = 2
+    sha256: str = ""
+
+    def hold_threshold_for(self, terrorist: bool) -> float:
+        return self.terrorist_hold_threshold if terrorist else self.hold_threshold
+
+    def max_age_for(self, source: str) -> int:
+        return self.max_age_days.get(source, self.max_age_days.get("default", 35))
+
+
+def load_policy(path: Path) -> Policy:
+    try:
+        raw = Path(path).read_bytes()
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise AidvetError(f"{path}: a readable TOML policy file ({error})") from None
+    hold, quality = data.get("hold", {}), data.get("quality", {})
+    return Policy(
+        record_threshold=float(data.get("screening", {}).get("record_threshold", 80)),
+        hold_threshold=float(hold.get("threshold", 88)),
+        terrorist_hold_threshold=float(hold.get("terrorist_threshold", 84)),
+        max_age_days={k: int(v) for k, v in data.get("lists", {}).get("max_age_days", {"default": 35}).items()},
+        quality=QualityPolicy(
+            earliest_date=date.fromisoformat(quality.get("earliest_date", "2000-01-01")),
+            max_bad_share=float(quality.get("max_bad_share", 0.25)),
+        ),
+        screening_partitions=int(data.get("run", {}).get("screening_partitions", 2)),
+        sha256=hashlib.sha256(raw).hexdigest(),
+    )

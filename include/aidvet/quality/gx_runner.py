@@ -1,0 +1,81 @@
+"""Run a Great Expectations suite over a DataFrame and turn the result into per-row failures.
+
+Column-level expectations name the rows they fail (GE's `unexpected_index_list`): those rows are
+quarantined with the expectation's reason. Table-level expectations (schema, row counts) have no
+rows to name: their failure rejects the whole batch.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+
+import great_expectations as gx  # noqa: E402  (after the analytics switch)
+from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: E402
+
+
+@dataclass
+class QualityResult:
+    suite: str
+    row_failures: dict[int, list[str]] = field(default_factory=dict)  # DataFrame index -> reasons
+    batch_failures: list[str] = field(default_factory=list)
+    report: dict[str, Any] = field(default_factory=dict)  # GE's validation result, JSON-ready
+
+    @property
+    def success(self) -> bool:
+        return not self.row_failures and not self.batch_failures
+
+
+def load_suite_json(expectations_dir: Path, name: str) -> dict[str, Any]:
+    path = Path(expectations_dir) / f"{name}.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _context():
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+    return context
+
+
+def run_suite(frame: pd.DataFrame, suite_json: dict[str, Any], parameters: dict[str, Any]) -> QualityResult:
+    context = _context()
+    name = suite_json["name"]
+    source = context.data_sources.add_or_update_pandas(f"aidvet_{name}")
+    asset = source.get_asset(name) if name in source.get_asset_names() else source.add_dataframe_asset(name)
+    definition = next((d for d in asset.batch_definitions if d.name == "whole"), None) \
+        or asset.add_batch_definition_whole_dataframe("whole")
+    batch = definition.get_batch(batch_parameters={"dataframe": frame.reset_index(drop=True)})
+    suite = gx.ExpectationSuite(**json.loads(json.dumps(suite_json)))
+    validation = batch.validate(suite, result_format={"result_format": "COMPLETE"},
+                                expectation_parameters=parameters)
+    return _collect(name, frame, validation)
+
+
+def _collect(name: str, frame: pd.DataFrame, validation) -> QualityResult:
+    result = QualityResult(suite=name, report=validation.describe_dict())
+    for outcome in validation.results:
+        config = outcome.expectation_config
+        reason = (config.meta or {}).get("reason", config.type)
+        label = f"{reason} [{config.type}({config.kwargs.get('column', '')})]"
+        if outcome.exception_info and outcome.exception_info.get("raised_exception"):
+            result.batch_failures.append(f"{label}: {outcome.exception_info.get('exception_message')}")
+            continue
+        if outcome.success:
+            continue
+        rows = (outcome.result or {}).get("unexpected_index_list")
+        if rows is None:
+            result.batch_failures.append(label)
+            continue
+        for position in rows:
+            index = frame.index[position] if isinstance(position, int) else position
+            result.row_failures.setdefault(index, []).append(label)
+    return result

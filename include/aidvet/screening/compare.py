@@ -1,0 +1,253 @@
+"""Name-to-name score (0-100) of two prepared names, with the token alignment that explains it.
+
+Three ways two names can agree, the best one wins:
+- tokens: each token of one name is paired with at most one token of the other (exact, fuzzy
+  within one edit, two for long tokens, by rapidfuzz's OSA distance, or an initial for persons); the score is the weighted
+  share of both names' tokens that found a partner, each pair counting by its similarity;
+- fused: the names differ in how words are split ("AL QAIDA" / "ALQAIDA", "Xi Jinping" / "Xi Jin
+  Ping"): the joined letters are compared when the token counts differ;
+- acronym: one name is the initials of the other's content words ("CJNG", "MS-13").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz.distance import OSA, Indel
+
+from aidvet.screening.prepare import PERSON, PreparedName
+from aidvet.screening.weights import DEFAULT_WEIGHTS, INITIAL_WEIGHT, TokenWeights
+
+# Tokens of MIN_FUZZY_LENGTH letters or more pair within one edit, of LONG_TOKEN or more within
+# two; shorter tokens and numbers pair only when equal.
+MIN_FUZZY_LENGTH = 4
+LONG_TOKEN = 8
+# A fuzzy pair earns less than its similarity: one typo in an 8-letter token (0.875) earns 0.81.
+FUZZY_PENALTY = 1.5
+INITIAL_CREDIT = 0.8
+# Persons: once two tokens agree, an extra name on one side (a middle name) costs half.
+PERSON_UNMATCHED_FACTOR = 0.5
+FUSED_CUTOFF = 0.92
+FUSED_DISCOUNT = 3.0
+ACRONYM_SCORES = {2: 86.0, 3: 86.0}
+ACRONYM_SCORE_LONG = 90.0
+ACRONYM_WEAK = 75.0
+
+
+@dataclass(slots=True)
+class TokenPair:
+    query_token: str
+    list_token: str
+    how: str  # exact | fuzzy | initial
+    similarity: float  # 0-1
+    credit: float  # 0-1, what the pair earns
+
+
+@dataclass(slots=True)
+class NameComparison:
+    score: float
+    method: str  # tokens | fused | acronym | none
+    pairs: list[TokenPair] = field(default_factory=list)
+    unmatched_query: list[str] = field(default_factory=list)
+    unmatched_list: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        if self.method == "acronym":
+            return "acronym: " + ", ".join(f"{p.query_token}~{p.list_token}" for p in self.pairs)
+        if self.method == "fused":
+            return "same letters, split differently: " + ", ".join(
+                f"{p.query_token}~{p.list_token} ({p.similarity:.2f})" for p in self.pairs
+            )
+        parts = []
+        for pair in self.pairs:
+            if pair.how == "exact":
+                parts.append(f"{pair.query_token}={pair.list_token}")
+            else:
+                parts.append(f"{pair.query_token}~{pair.list_token} ({pair.how} {pair.similarity:.2f})")
+        if self.unmatched_query:
+            parts.append("unmatched in input: " + " ".join(self.unmatched_query))
+        if self.unmatched_list:
+            parts.append("unmatched in list: " + " ".join(self.unmatched_list))
+        return "; ".join(parts) if parts else "no token in common"
+
+    def to_dict(self) -> dict:
+        return {
+            "method": self.method,
+            "name_score": round(self.score, 2),
+            "token_pairs": [
+                {"input": p.query_token, "list": p.list_token, "how": p.how,
+                 "similarity": round(p.similarity, 3), "credit": round(p.credit, 3)}
+                for p in self.pairs
+            ],
+            "unmatched_input": self.unmatched_query,
+            "unmatched_list": self.unmatched_list,
+        }
+
+
+def max_edits(a: str, b: str) -> int:
+    """Edits (OSA: insert, delete, substitute, swap neighbours) allowed between two tokens."""
+    shorter = min(len(a), len(b))
+    if shorter < MIN_FUZZY_LENGTH or a.isdigit() or b.isdigit():
+        return 0
+    return 2 if shorter >= LONG_TOKEN else 1
+
+
+def token_credit(a: str, b: str, persons: bool) -> tuple[float, float, str]:
+    """(credit, similarity, how) of pairing token a with token b; credit 0 means no pair."""
+    if a == b:
+        return 1.0, 1.0, "exact"
+    if len(a) == 1 or len(b) == 1:
+        if persons and a[0] == b[0] and (len(a) == 1) != (len(b) == 1):
+            return INITIAL_CREDIT, 1.0, "initial"
+        return 0.0, 0.0, ""
+    allowed = max_edits(a, b)
+    if not allowed:
+        return 0.0, 0.0, ""
+    edits = OSA.distance(a, b, score_cutoff=allowed)
+    if edits > allowed:
+        return 0.0, 0.0, ""
+    similarity = 1.0 - edits / max(len(a), len(b))
+    return 1.0 - FUZZY_PENALTY * (1.0 - similarity), similarity, "fuzzy"
+
+
+# Per query token: the list tokens it pairs with -> token_credit (None for one-letter tokens).
+NeighbourTables = Sequence[Mapping[str, tuple[float, float, str]] | None]
+# Per token: (weight when paired, weight when left unpaired).
+TokenWeightPairs = Sequence[tuple[float, float]]
+
+
+def _align(query: tuple[str, ...], listed: tuple[str, ...], persons: bool,
+           tables: NeighbourTables | None):
+    """Greedy one-to-one pairing, best credit first: list of (credit, sim, how, i, j)."""
+    options = []
+    for i, a in enumerate(query):
+        table = tables[i] if tables is not None else None
+        for j, b in enumerate(listed):
+            if table is not None and len(b) > 1:
+                found = table.get(b)
+                if found is None:
+                    continue
+            else:
+                found = token_credit(a, b, persons)
+                if not found[0]:
+                    continue
+            options.append((found[0], found[1], found[2], i, j))
+    if len(options) > 1:
+        options.sort(key=lambda option: (-option[0], option[3], option[4]))
+    used_i: set[int] = set()
+    used_j: set[int] = set()
+    chosen = []
+    for option in options:
+        if option[3] not in used_i and option[4] not in used_j:
+            used_i.add(option[3])
+            used_j.add(option[4])
+            chosen.append(option)
+    return chosen, used_i, used_j
+
+
+def weight_pairs(tokens: Sequence[str], weights: TokenWeights) -> tuple[tuple[float, float], ...]:
+    return tuple((weights(token), weights.unmatched(token)) for token in tokens)
+
+
+def token_score(query: PreparedName, listed: PreparedName, weights: TokenWeights, persons: bool,
+                detailed: bool = False, tables: NeighbourTables | None = None,
+                query_weights: TokenWeightPairs | None = None,
+                listed_weights: TokenWeightPairs | None = None) -> NameComparison:
+    chosen, used_i, used_j = _align(query.tokens, listed.tokens, persons, tables)
+    if not chosen and not detailed:
+        return NameComparison(0.0, "none")
+    if query_weights is None:
+        query_weights = weight_pairs(query.tokens, weights)
+    if listed_weights is None:
+        listed_weights = weight_pairs(listed.tokens, weights)
+    earned = 0.0
+    matched_weight = 0.0
+    pairs = []
+    for credit, similarity, how, i, j in chosen:
+        pair_weight = query_weights[i][0] + listed_weights[j][0]
+        # An initial only vouches for the initial's weight, the full name still counts in full.
+        earned += credit * (2 * INITIAL_WEIGHT if how == "initial" else pair_weight)
+        matched_weight += pair_weight
+        if detailed:
+            pairs.append(TokenPair(query.tokens[i], listed.tokens[j], how, similarity, credit))
+    unmatched_weight = 0.0
+    for i, pair in enumerate(query_weights):
+        if i not in used_i:
+            unmatched_weight += pair[1]
+    for j, pair in enumerate(listed_weights):
+        if j not in used_j:
+            unmatched_weight += pair[1]
+    if persons and len(chosen) >= 2:
+        unmatched_weight *= PERSON_UNMATCHED_FACTOR
+    total = matched_weight + unmatched_weight
+    score = 100.0 * earned / total if total else 0.0
+    method = "tokens" if chosen else "none"
+    if not detailed:
+        return NameComparison(score, method)
+    unmatched_query = [t for i, t in enumerate(query.tokens) if i not in used_i]
+    unmatched_list = [t for j, t in enumerate(listed.tokens) if j not in used_j]
+    return NameComparison(score, method, pairs, unmatched_query, unmatched_list)
+
+
+def fused_possible(query: PreparedName, listed: PreparedName) -> bool:
+    """Whether the joined letters are close enough in length to reach FUSED_CUTOFF."""
+    a, b = len(query.compact), len(listed.compact)
+    return 2 * min(a, b) >= FUSED_CUTOFF * (a + b)
+
+
+def fused_score(query: PreparedName, listed: PreparedName) -> float:
+    """Joined-letters similarity when the two names split their words differently, else 0."""
+    if len(query.tokens) == len(listed.tokens):
+        return 0.0
+    similarity = Indel.normalized_similarity(query.compact, listed.compact, score_cutoff=FUSED_CUTOFF)
+    return 100.0 * similarity - FUSED_DISCOUNT if similarity else 0.0
+
+
+def acronym_score(query: PreparedName, listed: PreparedName) -> float:
+    """Score when one name is the acronym of the other's content words, else 0.
+
+    Three-word names have initials that equal some listed three-letter acronym all too often, so
+    a full-name query reaching a listed acronym scores ACRONYM_WEAK unless the acronym carries a
+    number ("MS-13") or has five letters or more. An acronym query reaching a listed full name
+    ("CJNG") scores by its length."""
+    key = query.acronym_key
+    if key and key == listed.acronym and len(listed.tokens) == len(key) and _usable_acronym(query):
+        return ACRONYM_SCORES.get(len(key), ACRONYM_SCORE_LONG)
+    key = listed.acronym_key
+    if key and key == query.acronym and len(query.tokens) == len(key) and _usable_acronym(listed):
+        if any(token.isdigit() for token in listed.tokens) or len(key) >= 5:
+            return ACRONYM_SCORES.get(len(key), ACRONYM_SCORE_LONG)
+        return ACRONYM_WEAK
+    return 0.0
+
+
+def _usable_acronym(short: PreparedName) -> bool:
+    """Two letters alone are too common to mean anything; with a number ("MS-13") they do."""
+    return len(short.acronym_key) > 2 or any(token.isdigit() for token in short.tokens)
+
+
+def compare(query: PreparedName, listed: PreparedName, weights: TokenWeights = DEFAULT_WEIGHTS,
+            detailed: bool = False, tables: NeighbourTables | None = None,
+            query_weights: TokenWeightPairs | None = None,
+            listed_weights: TokenWeightPairs | None = None) -> NameComparison:
+    """Best of the token, fused and acronym scores of two prepared names.
+
+    The screener passes precomputed helpers that change speed, never the result: `tables` (per
+    query token, every list token it pairs with and its `token_credit`) and token weight pairs."""
+    persons = PERSON in (query.kind, listed.kind)
+    result = token_score(query, listed, weights, persons, detailed, tables, query_weights, listed_weights)
+    if result.score >= 100.0:
+        return result
+    fused = fused_score(query, listed)
+    if fused > result.score:
+        result = NameComparison(fused, "fused")
+        if detailed:
+            result.pairs = [TokenPair(query.text, listed.text, "fused", (fused + FUSED_DISCOUNT) / 100, 1.0)]
+    if not persons and (query.acronym_key or listed.acronym_key):
+        acronym = acronym_score(query, listed)
+        if acronym > result.score:
+            result = NameComparison(acronym, "acronym")
+            if detailed:
+                result.pairs = [TokenPair(query.text, listed.text, "acronym", 1.0, 1.0)]
+    return result

@@ -1,0 +1,279 @@
+"""The screener: queries in, explained hits out.
+
+`Screener(entities)` prepares every listed name once and builds the index; `screen(queries)`
+returns, per query, one hit per entity whose best name (primary or alias) scores at or above the
+threshold after the attribute adjustments, best first.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from itertools import islice
+from typing import Any
+
+from aidvet.lists.model import Entity
+from aidvet.screening import attributes
+from aidvet.screening.attributes import AttributeCheck
+from aidvet.screening.compare import (
+    PERSON_UNMATCHED_FACTOR,
+    NameComparison,
+    acronym_score,
+    compare,
+    fused_possible,
+    fused_score,
+    weight_pairs,
+)
+from aidvet.screening.index import NameIndex, NameRecord
+from aidvet.screening.prepare import PreparedName, kind_of, prepare
+
+# Chosen on the evaluation in docs/screening.md.
+DEFAULT_THRESHOLD = 85.0
+# A weak alias ("low quality" a.k.a.) only counts on strong evidence: the names agree exactly
+# after preparation, or an identifier or the full date of birth agrees.
+WEAK_ALIAS_EXACT = 99.0
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    id: str
+    name: str
+    kind: str | None = None
+    country: str | None = None
+    date_of_birth: str | None = None
+    id_number: str | None = None
+
+
+@dataclass(slots=True)
+class Hit:
+    query_id: str
+    query_name: str
+    score: float
+    entity_id: str
+    source: str
+    matched_name: str
+    matched_alias: str | None  # None for the primary name, else "aka/weak", "fka/strong"...
+    programs: list[str]
+    terrorist: bool
+    explanation: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class Screener:
+    def __init__(self, entities: Iterable[Entity], threshold: float = DEFAULT_THRESHOLD,
+                 thresholds: Mapping[str, float] | None = None):
+        """`thresholds` overrides the threshold per source ("un") or program ("FTO"); when several
+        apply to an entity the lowest (strictest screening) wins."""
+        self.threshold = float(threshold)
+        self.thresholds = {key.upper(): float(value) for key, value in (thresholds or {}).items()}
+        self.index = NameIndex(list(entities))
+        self._floor = min([self.threshold, *self.thresholds.values()])
+
+    @property
+    def entities(self) -> list[Entity]:
+        return self.index.entities
+
+    def threshold_for(self, entity: Entity) -> float:
+        keys = [entity.source.upper(), *(program.strip().upper() for program in entity.programs)]
+        overrides = [self.thresholds[key] for key in keys if key in self.thresholds]
+        return min(overrides) if overrides else self.threshold
+
+    def score_names(self, name1: str, name2: str, kind: str | None = None) -> float:
+        """Name-to-name score with this list's token weights."""
+        return round(compare(prepare(name1, kind), prepare(name2, kind), self.index.weights).score, 2)
+
+    def screen(self, queries: Iterable[Query], workers: int = 1, chunk_size: int = 2000) -> list[Hit]:
+        """Hits for every query, grouped by query in input order, best first within a query."""
+        if workers <= 1:
+            return [hit for query in queries for hit in self.screen_one(query)]
+        return list(self._screen_parallel(queries, workers, chunk_size))
+
+    def screen_one(self, query: Query) -> list[Hit]:
+        prepared = prepare(query.name, kind_of(query.kind))
+        records, by_identifier = self.index.candidates(prepared, query.id_number)
+        weights = self.index.weights
+        found = [self.index.neighbours(token) if len(token) > 1 else None for token in prepared.tokens]
+        tables = [neighbours.tokens if neighbours else None for neighbours in found]
+        query_weights = weight_pairs(prepared.tokens, weights)
+        needed = self._floor - _possible_bonus(query)
+        bound = _ReachBound(self.index, prepared, found, query_weights, needed)
+        by_entity: dict[int, list[tuple[float, int]]] = {}
+        all_records = self.index.records
+        for number in records:
+            record = all_records[number]
+            if bound(number) < needed:
+                continue
+            score = compare(prepared, record.prepared, weights, False, tables, query_weights, record.weights).score
+            if score >= needed:
+                by_entity.setdefault(record.entity_index, []).append((score, number))
+        hits = []
+        for entity_index, scored in by_entity.items():
+            # Best name first; a weak alias that lacks strong evidence gives way to the next name.
+            for _, number in sorted(scored, reverse=True):
+                hit = self._hit(query, prepared, number, entity_index in by_identifier)
+                if hit is not None:
+                    hits.append(hit)
+                    break
+        for entity_index in by_identifier - by_entity.keys():
+            hit = self._hit(query, prepared, self.index.primary_record[entity_index], True)
+            if hit is not None:
+                hits.append(hit)
+        hits.sort(key=lambda hit: (-hit.score, hit.entity_id))
+        return hits
+
+    def _hit(self, query: Query, prepared, number: int, identifier_match: bool) -> Hit | None:
+        record: NameRecord = self.index.records[number]
+        entity = self.index.entities[record.entity_index]
+        comparison = compare(prepared, record.prepared, self.index.weights, detailed=True)
+        checks = self._attribute_checks(query, entity, identifier_match)
+        score = comparison.score + sum(check.points for check in checks)
+        if identifier_match:
+            score = max(score, attributes.IDENTIFIER_MATCH_SCORE)
+        score = round(max(0.0, min(100.0, score)), 2)
+        threshold = self.threshold_for(entity)
+        if score < threshold:
+            return None
+        if record.alias is not None and record.alias.strength == "weak" and not _strong_evidence(comparison, checks):
+            return None
+        alias = None if record.alias is None else f"{record.alias.type}/{record.alias.strength}"
+        return Hit(
+            query_id=query.id,
+            query_name=query.name,
+            score=score,
+            entity_id=entity.id,
+            source=entity.source,
+            matched_name=record.alias.name if record.alias else entity.name,
+            matched_alias=alias,
+            programs=list(entity.programs),
+            terrorist=entity.terrorist,
+            explanation=_explain(query, record, entity, comparison, checks, score),
+            details={
+                "name": comparison.to_dict(),
+                "input_prepared": prepared.text,
+                "list_prepared": record.prepared.text,
+                "legal_forms": {"input": list(prepared.legal_forms), "list": list(record.prepared.legal_forms)},
+                "attributes": [check.to_dict() for check in checks],
+                "threshold": threshold,
+            },
+        )
+
+    @staticmethod
+    def _attribute_checks(query: Query, entity: Entity, identifier_match: bool) -> list[AttributeCheck]:
+        checks = [
+            attributes.compare_kinds(query.kind, entity.kind),
+            attributes.compare_birth_dates(query.date_of_birth, entity.birth_dates),
+            attributes.compare_countries(query.country, entity.countries),
+        ]
+        if identifier_match:
+            checks.append(AttributeCheck("identifier", "matches", 0.0,
+                                         f"identifier {query.id_number} matches the listed one"))
+        return [check for check in checks if check is not None]
+
+    def _screen_parallel(self, queries: Iterable[Query], workers: int, chunk_size: int) -> Iterator[Hit]:
+        global _WORKER_SCREENER
+        _WORKER_SCREENER = self  # forked workers inherit the built index instead of pickling it
+        context = multiprocessing.get_context("fork")
+        with context.Pool(workers) as pool:
+            for hits in pool.imap(_screen_chunk, _chunks(queries, chunk_size)):
+                yield from hits
+
+
+_WORKER_SCREENER: Screener | None = None
+
+
+def _screen_chunk(queries: Sequence[Query]) -> list[Hit]:
+    assert _WORKER_SCREENER is not None
+    return [hit for query in queries for hit in _WORKER_SCREENER.screen_one(query)]
+
+
+def _chunks(queries: Iterable[Query], size: int) -> Iterator[list[Query]]:
+    iterator = iter(queries)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _possible_bonus(query: Query) -> float:
+    bonus = attributes.DOB_EXACT_BONUS if query.date_of_birth else 0.0
+    return bonus + (attributes.COUNTRY_AGREE_BONUS if query.country else 0.0)
+
+
+class _ReachBound:
+    """An upper bound of a record's name score, cheap enough to skip most candidates before
+    aligning tokens: query tokens whose neighbours the record does not hold stay unpaired, every
+    list token is assumed paired. Fused and acronym comparisons are bounded by computing them."""
+
+    def __init__(self, index: NameIndex, prepared: PreparedName, found, query_weights, needed: float):
+        self.index = index
+        self.needed = needed
+        self.prepared = prepared
+        self.reaches = [
+            (neighbours.reach, paired, unpaired)
+            for neighbours, (paired, unpaired) in zip(found, query_weights) if neighbours is not None
+        ]
+        self.initials_weight = sum(
+            paired for neighbours, (paired, _) in zip(found, query_weights) if neighbours is None
+        )
+        self.reachable_tokens = set().union(*(neighbours.tokens for neighbours in found if neighbours))
+        self.unpaired_weight = index.weights.unmatched
+
+    def __call__(self, number: int) -> float:
+        if self.index.has_initials[number]:
+            return 100.0
+        matched = self.initials_weight + self.index.paired_weight[number]
+        unmatched = 0.0
+        for reach, paired, unpaired in self.reaches:
+            if number in reach:
+                matched += paired
+            else:
+                unmatched += unpaired
+        best = 100.0 * matched / (matched + PERSON_UNMATCHED_FACTOR * unmatched) if matched else 0.0
+        if best >= self.needed:
+            # List tokens no query token reaches stay unpaired too.
+            record = self.index.records[number]
+            for token, (paired, unpaired) in zip(record.prepared.tokens, record.weights):
+                if token not in self.reachable_tokens:
+                    matched -= paired
+                    unmatched += unpaired
+            best = 100.0 * matched / (matched + PERSON_UNMATCHED_FACTOR * unmatched) if matched > 0 else 0.0
+        if best < self.needed:
+            listed = self.index.records[number].prepared
+            if len(listed.tokens) != len(self.prepared.tokens) and fused_possible(self.prepared, listed):
+                best = max(best, fused_score(self.prepared, listed))
+            if listed.acronym_key or self.prepared.acronym_key:
+                best = max(best, acronym_score(self.prepared, listed))
+        return best
+
+
+def _strong_evidence(comparison: NameComparison, checks: list[AttributeCheck]) -> bool:
+    if comparison.score >= WEAK_ALIAS_EXACT:
+        return True
+    return any(
+        (check.attribute == "identifier") or (check.attribute == "dob" and check.points >= attributes.DOB_EXACT_BONUS)
+        for check in checks
+    )
+
+
+def _explain(query: Query, record: NameRecord, entity: Entity, comparison: NameComparison,
+             checks: list[AttributeCheck], score: float) -> str:
+    listed = record.alias.name if record.alias else entity.name
+    which = "primary name" if record.alias is None else f"{record.alias.type} alias ({record.alias.strength})"
+    parts = [f'"{query.name}" ~ "{listed}" ({which}) name score {comparison.score:.0f}: {comparison.describe()}']
+    for check in checks:
+        sign = f" ({check.points:+.0f})" if check.points else ""
+        parts.append(check.text + sign)
+    if entity.programs:
+        flag = " [terrorist designation]" if entity.terrorist else ""
+        parts.append("programs " + ", ".join(entity.programs) + flag)
+    return f"score {score:.0f} | " + " | ".join(parts)
+
+
+def score_names(name1: str, name2: str, kind: str | None = None) -> float:
+    """Name-to-name score 0-100 with built-in weights (generic words count little).
+
+    Screening uses the same comparison with weights from the screened list
+    (`Screener.score_names`)."""
+    return round(compare(prepare(name1, kind), prepare(name2, kind)).score, 2)

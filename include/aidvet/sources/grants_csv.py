@@ -1,0 +1,118 @@
+"""Grants-management export in CSV: the column contract and its reader.
+
+An export is a folder (or the `disbursements.csv` path itself) holding:
+
+`disbursements.csv` — one row per disbursement, header exactly DISBURSEMENT_COLUMNS:
+    disbursement_id       the grants system's id (a row without one gets `<file>:line N`)
+    award_id, award_title the award (grant / cooperative agreement) it is paid under
+    prime_recipient_id, prime_recipient_name, prime_recipient_country (ISO 3166 alpha-2)
+    payee_id, payee_name  the organization or person paid (subrecipient or the prime itself)
+    payee_type            organization | person
+    payee_role            prime | subrecipient
+    payee_country         ISO 3166 alpha-2
+    amount                decimal with a dot, no thousands separator; positive
+    currency              ISO 4217 code
+    disbursement_date     YYYY-MM-DD
+
+`key_individuals.csv` (optional) — the key individuals of each payee, as a Partner Vetting
+System form collects them, header exactly KEY_INDIVIDUAL_COLUMNS:
+    payee_id, full_name, date_of_birth (YYYY-MM-DD), id_type, id_number, nationality (alpha-2)
+
+Files are UTF-8 (a BOM is accepted). Values are kept as given; the quality gate judges them.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from pathlib import Path
+
+from aidvet.errors import InputError
+from aidvet.sources.model import Award, Disbursement, Party, SourceBatch
+
+DISBURSEMENT_COLUMNS = (
+    "disbursement_id", "award_id", "award_title", "prime_recipient_id", "prime_recipient_name",
+    "prime_recipient_country", "payee_id", "payee_name", "payee_type", "payee_role", "payee_country",
+    "amount", "currency", "disbursement_date",
+)
+KEY_INDIVIDUAL_COLUMNS = ("payee_id", "full_name", "date_of_birth", "id_type", "id_number", "nationality")
+FORMAT = "grants-csv"
+
+
+def read_rows(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    """(line number, row) pairs; the header must be exactly `columns`, in any order."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = path.read_bytes()[: error.start].count(b"\n") + 1
+        raise InputError(path, f"line {line}", "UTF-8 text (the export contract's encoding)") from None
+    reader = csv.DictReader(text.splitlines(), strict=True)
+    header = tuple(reader.fieldnames or ())
+    if not header:
+        raise InputError(path, None, f"a CSV header with columns {', '.join(columns)} (the file is empty)")
+    missing, extra = [c for c in columns if c not in header], [c for c in header if c not in columns]
+    if missing or extra:
+        detail = "; ".join(part for part in (
+            f"missing {', '.join(missing)}" if missing else "", f"unexpected {', '.join(extra)}" if extra else "") if part)
+        raise InputError(path, "line 1", f"header with columns {', '.join(columns)} ({detail})")
+    rows = []
+    for row in reader:
+        if None in row or any(value is None for value in row.values()):
+            raise InputError(path, f"line {reader.line_num}", f"{len(columns)} fields per row")
+        rows.append((reader.line_num, {key: value.strip() for key, value in row.items()}))
+    return rows
+
+
+def sha256_of(paths: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def load(path: Path) -> SourceBatch:
+    path = Path(path)
+    disbursements_path = path / "disbursements.csv" if path.is_dir() else path
+    if not disbursements_path.is_file():
+        raise InputError(path, None, "a grants export folder holding disbursements.csv")
+    individuals_path = disbursements_path.with_name("key_individuals.csv")
+    files = [disbursements_path] + ([individuals_path] if individuals_path.is_file() else [])
+    batch = SourceBatch(source_file=str(disbursements_path), sha256=sha256_of(files))
+    parties: dict[str, Party] = {}
+    awards: dict[str, Award] = {}
+    for line, row in read_rows(disbursements_path, DISBURSEMENT_COLUMNS):
+        _add_row(batch, parties, awards, disbursements_path, line, row)
+    if individuals_path.is_file():
+        for line, row in read_rows(individuals_path, KEY_INDIVIDUAL_COLUMNS):
+            party = _key_individual(row, line)
+            parties.setdefault(party.party_key, party)
+    batch.parties, batch.awards = list(parties.values()), list(awards.values())
+    return batch
+
+
+def _add_row(batch: SourceBatch, parties: dict, awards: dict, path: Path, line: int, row: dict[str, str]) -> None:
+    prime_key = f"grants:{row['prime_recipient_id']}" if row["prime_recipient_id"] else None
+    payee_key = f"grants:{row['payee_id']}" if row["payee_id"] else None
+    if prime_key:
+        parties.setdefault(prime_key, Party(prime_key, row["prime_recipient_name"] or None, "organization", "prime",
+                                            row["prime_recipient_country"] or None))
+    if payee_key:
+        parties.setdefault(payee_key, Party(payee_key, row["payee_name"] or None, row["payee_type"] or "organization",
+                                            row["payee_role"] or "subrecipient", row["payee_country"] or None))
+    if row["award_id"]:
+        awards.setdefault(row["award_id"], Award(row["award_id"], row["award_title"] or None, prime_key,
+                                                 row["prime_recipient_country"] or None, str(path), f"line {line}"))
+    batch.disbursements.append(Disbursement(
+        disbursement_id=row["disbursement_id"] or f"{path.name}:line {line}",
+        award_id=row["award_id"] or None, payee_key=payee_key, payee_name=row["payee_name"] or None,
+        amount=row["amount"] or None, currency=row["currency"] or None, date=row["disbursement_date"] or None,
+        country=row["payee_country"] or None, source_file=str(path), source_record=f"line {line}",
+    ))
+
+
+def _key_individual(row: dict[str, str], line: int) -> Party:
+    key = f"grants:{row['payee_id']}/ki/{row['full_name']}"
+    return Party(key, row["full_name"] or None, "person", "key_individual", row["nationality"] or None,
+                 date_of_birth=row["date_of_birth"] or None, id_number=row["id_number"] or None,
+                 id_type=row["id_type"] or None, nationality=row["nationality"] or None,
+                 parent_key=f"grants:{row['payee_id']}")

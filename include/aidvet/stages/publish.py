@@ -1,0 +1,93 @@
+"""Publish: cleared, held and quarantined lists (CSV and Parquet), manifest.json and report.html,
+written to a staging folder and moved into `runs/<run_id>/` at once. Re-running the same run
+replaces its outputs exactly."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+import pandas as pd
+from sqlalchemy import select
+
+from aidvet import runs
+from aidvet.artifacts import ArtifactRoot
+from aidvet.config import Settings
+from aidvet.policy import load_policy
+from aidvet.publish import report, tables
+from aidvet.stages.common import run_disbursements
+from aidvet.store.db import session_scope
+from aidvet.store.models import ListVersion, Party, Run, ScreeningHit, SourceFile
+
+
+def publish(settings: Settings, run_id: str) -> str:
+    """Write the run's outputs; returns the URI of its folder."""
+    policy = load_policy(settings.policy_path)
+    with session_scope(settings.db_url) as session:
+        run = session.get(Run, run_id)
+        frame = run_disbursements(session, run_id)
+        frames = split_by_outcome(frame, _held_evidence(session, run_id))
+        manifest = build_manifest(session, run, frame, frames, settings, policy.sha256)
+    staging = ArtifactRoot(settings.artifact_root).stage(run_id)
+    try:
+        for outcome, table in frames.items():
+            staging.write_bytes(f"{outcome}.csv", tables.to_csv_bytes(table))
+            staging.write_bytes(f"{outcome}.parquet", tables.to_parquet_bytes(table))
+        staging.write_bytes("report.html", report.render(manifest, frames).encode("utf-8"))
+        manifest["outputs"] = dict(sorted(staging.sha256.items()))
+        staging.write_bytes("manifest.json", json.dumps(manifest, indent=2, sort_keys=True).encode("utf-8"))
+        uri = staging.commit()
+    except BaseException:
+        staging.abort()
+        raise
+    with session_scope(settings.db_url) as session:
+        runs.finish(session, run_id, status="succeeded", counts=manifest["counts"], manifest_uri=f"{uri}/manifest.json")
+    return uri
+
+
+def split_by_outcome(frame: pd.DataFrame, evidence: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    frame = frame.merge(evidence, on="disbursement_id", how="left") if len(evidence) else frame
+    undecided = frame[~frame["outcome"].isin(tables.OUTCOMES)]
+    if len(undecided):
+        raise RuntimeError(f"{len(undecided)} run items have no decision (e.g. {undecided['disbursement_id'].iloc[0]}):"
+                           " the decide task must run before publish")
+    return {outcome: frame[frame["outcome"] == outcome].reindex(columns=columns).reset_index(drop=True)
+            for outcome, columns in tables.COLUMNS.items()}
+
+
+def _held_evidence(session, run_id: str) -> pd.DataFrame:
+    """The best hit behind each held item, for the held list's evidence columns."""
+    rows = session.execute(
+        select(ScreeningHit.disbursement_id, ScreeningHit.entity_id, ScreeningHit.matched_name,
+               Party.name.label("party_name"), ScreeningHit.programs, ScreeningHit.terrorist,
+               ScreeningHit.explanation, ScreeningHit.score)
+        .outerjoin(Party, Party.party_key == ScreeningHit.party_key)
+        .where(ScreeningHit.run_id == run_id)
+        .order_by(ScreeningHit.disbursement_id, ScreeningHit.score.desc())).mappings().all()
+    frame = pd.DataFrame(rows, columns=["disbursement_id", "entity_id", "matched_name", "party_name", "programs",
+                                        "terrorist", "explanation", "score"])
+    frame = frame.drop_duplicates("disbursement_id").drop(columns="score")
+    frame["programs"] = frame["programs"].map(lambda programs: " ".join(programs or []))
+    return frame
+
+
+def build_manifest(session, run: Run, frame: pd.DataFrame, frames: dict[str, pd.DataFrame], settings: Settings,
+                   policy_hash: str) -> dict:
+    inputs = session.execute(select(SourceFile.path, SourceFile.sha256, SourceFile.status, SourceFile.reason,
+                                    SourceFile.record_count)
+                             .where(SourceFile.sha256.in_(set(frame["source_sha256"])))).mappings().all()
+    versions = session.scalars(select(ListVersion).where(ListVersion.id.in_(run.list_version_ids or []))).all()
+    return {
+        "run_id": run.run_id,
+        "dag_run_id": run.dag_run_id,
+        "published_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "code_version": run.code_version,
+        "policy": {"path": str(settings.policy_path), "sha256": policy_hash},
+        "inputs": [dict(row) for row in inputs],
+        "list_versions": [{"id": v.id, "source": v.source, "sha256": v.sha256, "published_at": v.published_at,
+                           "retrieved_at": v.retrieved_at.isoformat(), "counts": v.counts} for v in versions],
+        "screening_unavailable": run.screening_unavailable,
+        "counts": {"input": len(frame), **{outcome: len(table) for outcome, table in frames.items()}},
+        "amounts": {"input": tables.amounts_by_currency(frame),
+                    **{outcome: tables.amounts_by_currency(table) for outcome, table in frames.items()}},
+    }

@@ -1,0 +1,203 @@
+"""The vetting store's tables (SQLAlchemy 2.0 declarative). Alembic migrations mirror this file.
+
+Rows a run derives (run items, hits, decisions) are keyed by run, so re-running a run replaces
+them. Inputs (source files, parties, disbursements) and list versions are keyed by content or
+natural id, so ingesting the same bytes twice adds nothing. Audit events are append-only: the
+migration installs triggers that refuse UPDATE and DELETE.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON, datetime: DateTime(timezone=True)}
+
+
+class Run(Base):
+    __tablename__ = "runs"
+
+    run_id: Mapped[str] = mapped_column(String(250), primary_key=True)
+    dag_run_id: Mapped[str | None] = mapped_column(String(250))
+    status: Mapped[str] = mapped_column(String(20), default="running")  # running | succeeded | failed
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    policy_hash: Mapped[str | None] = mapped_column(String(64))
+    code_version: Mapped[str | None] = mapped_column(String(80))
+    list_version_ids: Mapped[list[Any]] = mapped_column(default=list)
+    screening_unavailable: Mapped[str | None] = mapped_column(Text)  # why no usable list, if so
+    counts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    manifest_uri: Mapped[str | None] = mapped_column(Text)
+
+
+class SourceFile(Base):
+    __tablename__ = "source_files"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    path: Mapped[str] = mapped_column(Text)
+    format: Mapped[str] = mapped_column(String(40))
+    ingested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    record_count: Mapped[int] = mapped_column(default=0)
+    status: Mapped[str] = mapped_column(String(20), default="ingested")  # ingested | rejected
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class Party(Base):
+    __tablename__ = "parties"
+
+    party_key: Mapped[str] = mapped_column(String(250), primary_key=True)
+    name: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(20), default="organization")
+    role: Mapped[str] = mapped_column(String(20), default="payee")
+    country: Mapped[str | None] = mapped_column(String(80))
+    date_of_birth: Mapped[str | None] = mapped_column(String(40))
+    id_number: Mapped[str | None] = mapped_column(String(120))
+    id_type: Mapped[str | None] = mapped_column(String(80))
+    nationality: Mapped[str | None] = mapped_column(String(80))
+    parent_key: Mapped[str | None] = mapped_column(String(250))
+    content_hash: Mapped[str] = mapped_column(String(64))
+
+
+class Award(Base):
+    __tablename__ = "awards"
+
+    award_id: Mapped[str] = mapped_column(String(250), primary_key=True)
+    title: Mapped[str | None] = mapped_column(Text)
+    prime_party_key: Mapped[str | None] = mapped_column(String(250))
+    country: Mapped[str | None] = mapped_column(String(80))
+    source_file_id: Mapped[int | None] = mapped_column(ForeignKey("source_files.id"))
+    source_record: Mapped[str | None] = mapped_column(Text)
+
+
+class Disbursement(Base):
+    """An input disbursement as given; amounts stay text so a malformed value is kept, not lost."""
+
+    __tablename__ = "disbursements"
+
+    disbursement_id: Mapped[str] = mapped_column(String(250), primary_key=True)
+    award_id: Mapped[str | None] = mapped_column(String(250))
+    payee_key: Mapped[str | None] = mapped_column(String(250))
+    payee_name: Mapped[str | None] = mapped_column(Text)
+    amount: Mapped[str | None] = mapped_column(String(80))
+    currency: Mapped[str | None] = mapped_column(String(20))
+    date: Mapped[str | None] = mapped_column(String(40))
+    value_date: Mapped[str | None] = mapped_column(String(40))  # IATI: the date the amount's currency applies
+    country: Mapped[str | None] = mapped_column(String(80))
+    source_file_id: Mapped[int] = mapped_column(ForeignKey("source_files.id"))
+    source_record: Mapped[str] = mapped_column(Text)
+
+
+class RunItem(Base):
+    """One input disbursement inside one run, and where it ended."""
+
+    __tablename__ = "run_items"
+
+    run_id: Mapped[str] = mapped_column(ForeignKey("runs.run_id"), primary_key=True)
+    disbursement_id: Mapped[str] = mapped_column(ForeignKey("disbursements.disbursement_id"), primary_key=True)
+    quality_failures: Mapped[list[Any]] = mapped_column(default=list)  # failing expectations, if any
+    outcome: Mapped[str | None] = mapped_column(String(20))  # cleared | held | quarantined
+    reason: Mapped[str | None] = mapped_column(Text)
+    best_score: Mapped[float | None] = mapped_column(Float)
+
+
+class ScreeningHit(Base):
+    __tablename__ = "screening_hits"
+    __table_args__ = (Index("ix_screening_hits_run_item", "run_id", "disbursement_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[str] = mapped_column(ForeignKey("runs.run_id"))
+    disbursement_id: Mapped[str] = mapped_column(String(250))
+    party_key: Mapped[str] = mapped_column(String(250))
+    list_version_id: Mapped[int] = mapped_column(ForeignKey("list_versions.id"))
+    entity_id: Mapped[str] = mapped_column(String(120))
+    score: Mapped[float] = mapped_column(Float)
+    matched_name: Mapped[str] = mapped_column(Text)
+    matched_alias: Mapped[str | None] = mapped_column(String(40))
+    programs: Mapped[list[Any]] = mapped_column(default=list)
+    terrorist: Mapped[bool] = mapped_column(Boolean, default=False)
+    explanation: Mapped[str] = mapped_column(Text)
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class Decision(Base):
+    """A decision on a run item: automatic (decided_by 'policy') or a person's."""
+
+    __tablename__ = "decisions"
+    __table_args__ = (Index("ix_decisions_run_item", "run_id", "disbursement_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[str] = mapped_column(ForeignKey("runs.run_id"))
+    disbursement_id: Mapped[str] = mapped_column(String(250))
+    outcome: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text)
+    decided_by: Mapped[str] = mapped_column(String(120), default="policy")
+    decided_at: Mapped[datetime] = mapped_column(default=utcnow)
+    policy_hash: Mapped[str | None] = mapped_column(String(64))
+    list_version_ids: Mapped[list[Any]] = mapped_column(default=list)
+    score: Mapped[float | None] = mapped_column(Float)
+
+
+class ListVersion(Base):
+    __tablename__ = "list_versions"
+    __table_args__ = (UniqueConstraint("source", "sha256"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(40))
+    sha256: Mapped[str] = mapped_column(String(64))
+    files: Mapped[list[Any]] = mapped_column(default=list)  # [[path, sha256], ...]
+    retrieved_at: Mapped[datetime] = mapped_column(default=utcnow)
+    published_at: Mapped[str | None] = mapped_column(String(40))
+    counts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    warnings: Mapped[list[Any]] = mapped_column(default=list)
+    status: Mapped[str] = mapped_column(String(20), default="accepted")  # accepted | rejected
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ListEntity(Base):
+    __tablename__ = "list_entities"
+
+    version_id: Mapped[int] = mapped_column(ForeignKey("list_versions.id"), primary_key=True)
+    entity_id: Mapped[str] = mapped_column(String(120), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(Text)
+    terrorist: Mapped[bool] = mapped_column(Boolean, default=False)
+    data: Mapped[dict[str, Any]] = mapped_column()  # Entity.to_dict()
+    content_hash: Mapped[str] = mapped_column(String(64))
+
+
+class ListDelta(Base):
+    __tablename__ = "list_deltas"
+
+    version_id: Mapped[int] = mapped_column(ForeignKey("list_versions.id"), primary_key=True)
+    previous_version_id: Mapped[int | None] = mapped_column(ForeignKey("list_versions.id"))
+    added: Mapped[list[Any]] = mapped_column(default=list)
+    removed: Mapped[list[Any]] = mapped_column(default=list)
+    changed: Mapped[dict[str, Any]] = mapped_column(default=dict)  # entity id -> changed field names
+
+
+class AuditEvent(Base):
+    """Append-only, hash-chained: `hash` covers this event and `prev_hash`; prev_hash is unique,
+    so two writers can never fork the chain."""
+
+    __tablename__ = "audit_events"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(60))
+    run_id: Mapped[str | None] = mapped_column(String(250), index=True)
+    subject: Mapped[str | None] = mapped_column(Text)
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
