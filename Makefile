@@ -22,7 +22,7 @@ export PATH := $(BIN):$(PATH)
 
 LOGICAL_DATE ?= $(shell date -u +%Y-%m-%d)
 
-.PHONY: help setup run test bench eval clean airflow-db store sample lists-sample
+.PHONY: help setup run test bench eval clean airflow-db store sample lists-sample print-env
 
 help:
 	@echo "make run    set up (venv, pinned requirements, databases, sample data) and run vet_disbursements"
@@ -69,3 +69,9 @@ eval: $(STAMP)
 
 clean:
 	rm -rf var artifacts
+
+# The environment this Makefile gives Airflow and aidvet, for a shell: set -a; eval "$(make -s print-env)"
+print-env:
+	@for v in AIDVET_HOME AIRFLOW_HOME AIRFLOW__CORE__DAGS_FOLDER AIRFLOW__CORE__PLUGINS_FOLDER AIRFLOW__CORE__LOAD_EXAMPLES \
+		AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE GX_ANALYTICS_ENABLED PATH; do \
+		printf '%s=%q\n' "$$v" "$${!v}"; done

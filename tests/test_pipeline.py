@@ -115,3 +115,11 @@ def test_a_batch_with_too_many_bad_rows_publishes_nothing(sample_settings, tmp_p
     with pytest.raises(BatchRejected, match="over the allowed share"):
         run_pipeline(sample_settings, RUN)
     assert not (Path(sample_settings.artifact_root) / "runs").exists()
+
+
+def test_one_stale_source_among_fresh_ones_still_fails_closed(sample_settings, shared_data):
+    _load_sample_list(sample_settings)
+    with session_scope(sample_settings.db_url) as session:  # the UN file says it was generated 2025-04-19
+        store_version(session, load_files([shared_data / "lists" / "un" / "consolidated-2025-04-19.xml"]))
+    manifest, tables = _outputs(run_pipeline(sample_settings, RUN))
+    assert tables["cleared"].empty and "un:" in manifest["screening_unavailable"]

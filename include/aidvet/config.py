@@ -8,6 +8,8 @@
 | AIDVET_INPUTS | $AIDVET_HOME/var/sample/grants | input files or folders, `:`-separated |
 | AIDVET_POLICY | $AIDVET_HOME/policy.toml | thresholds and decision policy (its hash is recorded per run) |
 | AIDVET_EXPECTATIONS | $AIDVET_HOME/expectations | Great Expectations suites |
+| AIDVET_LISTS_DIR | $AIDVET_HOME/var/lists | where refresh_watchlists downloads list files (one folder per fetch) |
+| AIDVET_LIST_DROP | $AIDVET_HOME/var/lists-drop | drop folder: files in `<drop>/<source>/` are loaded instead of downloading |
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ class Settings:
     inputs: tuple[str, ...]
     policy_path: Path
     expectations_dir: Path
+    lists_dir: Path
+    list_drop_dir: Path
 
     @property
     def sample_dir(self) -> Path:
@@ -44,4 +48,6 @@ def settings() -> Settings:
         inputs=tuple(part for part in inputs.split(os.pathsep) if part),
         policy_path=Path(os.environ.get("AIDVET_POLICY", home / "policy.toml")),
         expectations_dir=Path(os.environ.get("AIDVET_EXPECTATIONS", home / "expectations")),
+        lists_dir=Path(os.environ.get("AIDVET_LISTS_DIR", home / "var" / "lists")),
+        list_drop_dir=Path(os.environ.get("AIDVET_LIST_DROP", home / "var" / "lists-drop")),
     )

@@ -20,6 +20,7 @@ class Policy:
     max_age_days: dict[str, int] = field(default_factory=lambda: {"default": 35})
     quality: QualityPolicy = QualityPolicy()
     screening_partitions: int = 2
+    ignored_sources: tuple[str, ...] = ()
     sha256: str = ""
 
     def hold_threshold_for(self, terrorist: bool) -> float:
@@ -46,5 +47,6 @@ def load_policy(path: Path) -> Policy:
             max_bad_share=float(quality.get("max_bad_share", 0.25)),
         ),
         screening_partitions=int(data.get("run", {}).get("screening_partitions", 2)),
+        ignored_sources=tuple(data.get("lists", {}).get("ignored_sources", [])),
         sha256=hashlib.sha256(raw).hexdigest(),
     )

@@ -35,6 +35,16 @@ def weak_alias_count(rows: list[list[str]]) -> int:
     return sum(len(COMPLETE_WEAK_AKA.findall(row[11].strip())) for row in rows)
 
 
+def complete_remarks(row: list[str]) -> str:
+    """Remarks without a last item cut off at OFAC's 1,000-character limit."""
+    remarks = row[11].strip()
+    return remarks.rsplit("; ", 1)[0] if len(row[11]) >= 1000 else remarks
+
+
+def item_count(rows: list[list[str]], pattern: str) -> int:
+    return sum(len(re.findall(rf"(?:^|; )(?:alt\. )?{pattern}", complete_remarks(row))) for row in rows)
+
+
 @pytest.fixture(scope="module")
 def ofac(shared_data: Path) -> Path:
     return shared_data / "lists" / "ofac"
@@ -56,6 +66,11 @@ def test_2021_set_counts_match_the_raw_files(ofac: Path, sdn_2021) -> None:
     assert strong == len(alt)
     assert weak == weak_alias_count(sdn)
     assert Counter(p for e in entities for p in e.programs) == expected_programs(sdn)
+    assert sum(len(e.linked_to) for e in entities) == item_count(sdn, "Linked To: ")
+    assert sum(len(e.birth_dates) for e in entities) == item_count(sdn, "DOB ")
+    assert sum(len(e.birth_places) for e in entities) == item_count(sdn, "POB ")
+    assert sum(1 for e in entities for i in e.identifiers if i.type == "Passport") == item_count(sdn, "Passport ")
+    assert sum(1 for e in entities for i in e.identifiers if i.type == "C.U.R.P.") == item_count(sdn, r"C\.U\.R\.P\. ")
     alias_types = Counter(a.type for e in entities for a in e.aliases if a.strength == "strong")
     assert alias_types == Counter(row[2] for row in alt)
     cut = [row[0] for row in sdn if len(row[11]) >= 1000]

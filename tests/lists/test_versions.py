@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from aidvet.errors import ListRejected
@@ -16,16 +20,39 @@ from aidvet.lists.parse import ParsedList
 from aidvet.lists.versions import load_entities, select_for_run, store_version, suite_problems
 from aidvet.store.models import Base, ListDelta, ListEntity, ListVersion
 
+PG_URL = os.environ.get("AIDVET_TEST_PG_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres")
 HEADER = "id,kind,name,aliases,programs,countries,birth_dates,id_numbers,remarks\n"
 T0 = datetime(2026, 1, 10, tzinfo=timezone.utc)
 
 
-@pytest.fixture
-def session_factory(tmp_path: Path):
-    engine = create_engine(f"sqlite:///{tmp_path / 'store.db'}")
-    Base.metadata.create_all(engine)
-    yield sessionmaker(engine, expire_on_commit=False)
-    engine.dispose()
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def session_factory(request, tmp_path: Path):
+    """A fresh store: a SQLite file, or a throw-away PostgreSQL database (skipped if unreachable)."""
+    if request.param == "sqlite":
+        engine = create_engine(f"sqlite:///{tmp_path / 'store.db'}")
+        Base.metadata.create_all(engine)
+        yield sessionmaker(engine, expire_on_commit=False)
+        engine.dispose()
+        return
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    name = f"aidvet_lists_{uuid.uuid4().hex[:12]}"
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError as error:
+        admin.dispose()
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL at {PG_URL} is unreachable under CI=true: {error}")
+        pytest.skip(f"PostgreSQL at {PG_URL} is unreachable")
+    engine = create_engine(make_url(PG_URL).set(database=name))
+    try:
+        Base.metadata.create_all(engine)
+        yield sessionmaker(engine, expire_on_commit=False)
+    finally:
+        engine.dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
 
 
 def local_list(tmp_path: Path, name: str, rows: list[str]) -> ParsedList:

@@ -73,3 +73,12 @@ def test_not_a_workbook_is_an_input_error(write_file):
         read_grants_xlsx(write_file("g.xlsx", b"PK\x03\x04 not really a zip"))
     with pytest.raises(InputError, match="empty"):
         read_grants_xlsx(write_file("e.xlsx", b""))
+
+
+def test_workbook_declaring_a_huge_unpacked_size_is_refused(tmp_path, monkeypatch):
+    from aidvet.sources import grants_xlsx
+
+    path = _workbook(tmp_path / "g.xlsx", [ROW])
+    monkeypatch.setattr(grants_xlsx, "MAX_UNPACKED_BYTES", 1000)
+    with pytest.raises(InputError, match="unpacking to at most 1000 bytes"):
+        read_grants_xlsx(path)

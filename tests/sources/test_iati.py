@@ -145,6 +145,15 @@ def test_narrative_in_activity_language_is_chosen(write_file):
     assert read_iati(write_file("a.xml", doc)).disbursements[0].payee_name == "Name"
 
 
+def test_narrative_language_falls_back_to_the_document_language(write_file):
+    transaction = ('<transaction><transaction-type code="3"/><value>5</value><receiver-org>'
+                   '<narrative xml:lang="en">Name</narrative><narrative xml:lang="fr">Nom</narrative>'
+                   "</receiver-org></transaction>")
+    doc = ('<iati-activities version="2.03" xml:lang="fr"><iati-activity><iati-identifier>A-1</iati-identifier>'
+           f"{transaction}</iati-activity></iati-activities>")
+    assert read_iati(write_file("a.xml", doc)).disbursements[0].payee_name == "Nom"
+
+
 def test_iati_1_letter_codes_and_plain_text_names(write_file):
     doc = ('<iati-activities version="1.05"><iati-activity default-currency="GBP"><iati-identifier>OLD-1</iati-identifier>'
            '<participating-org role="Implementing">Old Prime</participating-org>'

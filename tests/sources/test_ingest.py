@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -74,6 +75,7 @@ def test_bad_file_is_rejected_with_reason_and_the_rest_goes_on(write_file):
     result = ingest([bad, good], expectations_dir=EXPECTATIONS)
     assert [(f.status, f.source_file) for f in result.files] == [("rejected", str(bad)), ("ingested", str(good))]
     assert "well-formed XML" in result.files[0].reason
+    assert result.files[0].sha256 == hashlib.sha256(bad.read_bytes()).hexdigest()
     assert [d.payee_name for d in result.accepted] == ["Good Org"]
 
 
@@ -102,11 +104,18 @@ def test_unreadable_records_are_quarantined_with_their_reason(write_file):
 
 
 def test_batch_level_failure_quarantines_the_whole_file(write_file):
-    doc = iati_document([iati_activity("A-1", [iati_transaction(name="Org One"), iati_transaction(name="n/a")])])
+    doc = iati_document([iati_activity("A-1", [iati_transaction(name="Org One"), iati_transaction(amount="-3")])])
     result = ingest([write_file("a.xml", doc)], expectations_dir=EXPECTATIONS, policy=QualityPolicy(max_bad_share=0.1))
     assert result.accepted == [] and len(result.quarantined) == 2
     assert all(q.reason.startswith(BATCH_STOPPED) for q in result.quarantined)
     assert result.files[0].status == "stopped" and result.rejected_files == result.files
+
+
+def test_placeholder_payees_are_quarantined_without_stopping_the_batch(write_file):
+    doc = iati_document([iati_activity("A-1", [iati_transaction(name="Org One"), iati_transaction(name="n/a")])])
+    result = ingest([write_file("a.xml", doc)], expectations_dir=EXPECTATIONS, policy=QualityPolicy(max_bad_share=0.1))
+    assert [d.payee_name for d in result.accepted] == ["Org One"]
+    assert "placeholder" in result.quarantined[0].reason and result.files[0].status == "ingested"
 
 
 def _run_cli(argv):
@@ -133,6 +142,8 @@ def test_cli_writes_both_files_idempotently(write_file, tmp_path, capsys):
     assert [(r["payee_name"], r["source_record"]) for r in quarantined] == [("nan", "/iati-activities/iati-activity[1]/transaction[5]")]
     assert PLACEHOLDER_REASON in quarantined[0]["reason"]
     assert "accepted 4" in capsys.readouterr().out
+    (commitment,) = _read_csv(out / "commitments.csv")
+    assert commitment["commitment_id"] == "A-1/t6" and commitment["source_record"].endswith("transaction[6]")
     assert not list(out.glob(".*.tmp"))
 
 

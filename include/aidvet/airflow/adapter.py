@@ -13,7 +13,7 @@ from aidvet.config import Settings, settings
 DEFAULT_ARGS = {
     "owner": "aidvet",
     "retries": 2,
-    "retry_delay": timedelta(minutes=2),
+    "retry_delay": timedelta(seconds=float(os.environ.get("AIDVET_RETRY_DELAY_SECONDS", 120))),
 }
 
 # A new accepted list version (refresh_watchlists) also triggers a vetting run.
@@ -36,3 +36,29 @@ def run_settings() -> Settings:
         if value:
             overrides[field] = tuple(value.split(os.pathsep)) if field == "inputs" else value
     return replace(current, **overrides)
+
+
+def list_source_urls(source: str) -> list[str]:
+    """Download URLs of a list source: from the Airflow connection `aidvet_list_<source>` when it
+    exists (HTTP type; host = base URL, extra {"files": [...]}), else the documented defaults."""
+    from airflow.sdk import Connection
+
+    from aidvet.lists.fetch import DEFAULT_SOURCES
+
+    try:
+        connection = Connection.get(f"aidvet_list_{source.replace('-', '_')}")
+    except Exception:  # the SDK raises its own "not found" error types; any failure means "not configured"
+        return list(DEFAULT_SOURCES.get(source, []))
+    base = connection.host if "://" in (connection.host or "") else f"{connection.schema or 'https'}://{connection.host}"
+    if connection.port:
+        scheme, rest = base.split("://", 1)
+        host, _, path = rest.partition("/")
+        base = f"{scheme}://{host}:{connection.port}/{path}"
+    files = connection.extra_dejson.get("files") or []
+    return [f"{base.rstrip('/')}/{name}" for name in files] or [base]
+
+
+def list_sources() -> list[str]:
+    """Sources to refresh: Variable `aidvet_list_sources` (comma-separated), default ofac, ofac-cons, un."""
+    value = Variable.get("aidvet_list_sources", default=None) or "ofac,ofac-cons,un"
+    return [source.strip() for source in value.split(",") if source.strip()]

@@ -62,3 +62,37 @@ and amounts per outcome and currency) and a self-contained `report.html`, staged
 `runs/<run_id>/` at once. Emits one Asset event per published list.
 """
 
+
+REFRESH_DAG = """
+# Refresh watchlists
+
+Daily (01:00 UTC). For each configured source (Variable `aidvet_list_sources`, default
+`ofac,ofac-cons,un`): download its files over HTTP — from the Airflow connection
+`aidvet_list_<source>` (HTTP; host = base URL, extra `{"files": [...]}`) or, without one, from
+the publishers' documented addresses — or take the files placed in the drop folder
+`var/lists-drop/<source>/`; parse; validate (`expectations/watchlist_entities.json`); guard
+(shrink over 10 % rejected); store a version with its delta. A newly accepted version emits the
+Asset `aidvet_list_version_accepted`, which starts `vet_disbursements`.
+
+Fails closed: a failed download or a rejected version leaves the previous accepted version in
+force, is recorded in the audit trail, and is never used for screening.
+"""
+
+LIST_SOURCES = """
+**Sources.** The list sources to refresh: Variable `aidvet_list_sources` (comma-separated),
+default `ofac,ofac-cons,un`. One mapped `refresh` task runs per source.
+"""
+
+REFRESH_SOURCE = """
+**Refresh one source.** Fetch, parse, validate, guard, store. Same bytes as the accepted version:
+nothing new. Returns the status (new / unchanged / rejected / failed) with the version id or reason.
+"""
+
+ANY_NEW = """
+**Any new version?** Skips the announcement when no source has a newly accepted version, so
+vetting is not re-triggered for unchanged lists. Failed or rejected sources are logged here.
+"""
+
+ANNOUNCE = """
+**Announce.** Emits the Asset event `aidvet_list_version_accepted`, so vetting re-runs against the new lists.
+"""

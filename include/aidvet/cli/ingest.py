@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.console import Console
+from rich.progress import Progress
 from rich.table import Table
 
 from aidvet.config import settings
@@ -17,7 +18,8 @@ def register(subparsers) -> None:
     parser.add_argument("paths", nargs="+", metavar="PATH", help="IATI XML, grants CSV/XLSX (or export folder), "
                                                                   "USAspending subaward CSV")
     parser.add_argument("--format", choices=FORMATS, default="auto", help="default: detected from each file's content")
-    parser.add_argument("--out", required=True, type=Path, metavar="DIR", help="folder for the output CSVs")
+    parser.add_argument("--out", required=True, type=Path, metavar="DIR",
+                        help="folder for disbursements.csv, quarantined.csv, commitments.csv, inputs.csv (replaced atomically)")
     parser.set_defaults(func=_ingest)
 
 
@@ -27,10 +29,10 @@ def _ingest(args) -> int:
     from aidvet.sources.outputs import write_outputs
 
     config = settings()
-    console = Console(stderr=True)
-    with console.status("reading and validating inputs..."):
+    with Progress(console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("reading and validating inputs", total=len(args.paths))
         result = ingest(args.paths, format=args.format, expectations_dir=config.expectations_dir,
-                        policy=load_policy(config.policy_path).quality)
+                        policy=load_policy(config.policy_path).quality, on_file=lambda _: progress.advance(task))
     written = write_outputs(result, args.out)
     _print_summary(result, written)
     return 1 if result.rejected_files else 0
@@ -49,4 +51,5 @@ def _print_summary(result, written) -> None:
     Console(width=160).print(table)
     print(f"accepted {len(result.accepted)} -> {written['disbursements']}")
     print(f"quarantined {len(result.quarantined)} -> {written['quarantined']}")
+    print(f"commitments {sum(len(b.commitments) for b in result.batches)} -> {written['commitments']} (not payments)")
     print(f"rejected files {len(result.rejected_files)} -> {written['inputs']} (every input with its status and reason)")

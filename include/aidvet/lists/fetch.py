@@ -20,6 +20,15 @@ from aidvet.errors import InputError
 
 log = logging.getLogger(__name__)
 
+OFAC_EXPORTS = "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports"
+# Documented defaults for `refresh_watchlists`: one folder (and one list version) per source.
+DEFAULT_SOURCES: dict[str, list[str]] = {
+    "ofac": [f"{OFAC_EXPORTS}/{name}" for name in ("SDN.CSV", "ALT.CSV", "ADD.CSV", "SDN_COMMENTS.CSV")],
+    "ofac-cons": [f"{OFAC_EXPORTS}/{name}" for name in
+                  ("CONS_PRIM.CSV", "CONS_ALT.CSV", "CONS_ADD.CSV", "CONS_COMMENTS.CSV")],
+    "un": ["https://scsanctions.un.org/resources/xml/en/consolidated.xml"],
+}
+
 CHUNK = 1 << 20
 MAX_BYTES = 1 << 30  # a list file over 1 GiB is not a list file
 USER_AGENT = "aidvet-list-fetch/1 (+https://github.com/aidvet)"

@@ -26,6 +26,7 @@ from great_expectations.data_context.types.base import ProgressBarsConfig  # noq
 class QualityResult:
     suite: str
     row_failures: dict[int, list[str]] = field(default_factory=dict)  # DataFrame index -> reasons
+    structural_rows: set = field(default_factory=set)  # rows whose failures count toward the batch's bad share
     batch_failures: list[str] = field(default_factory=list)
     report: dict[str, Any] = field(default_factory=dict)  # GE's validation result, JSON-ready
 
@@ -75,7 +76,10 @@ def _collect(name: str, frame: pd.DataFrame, validation) -> QualityResult:
         if rows is None:
             result.batch_failures.append(label)
             continue
+        counts = (config.meta or {}).get("counts_toward_batch_share", True)
         for position in rows:
             index = frame.index[position] if isinstance(position, int) else position
             result.row_failures.setdefault(index, []).append(label)
+            if counts:
+                result.structural_rows.add(index)
     return result

@@ -11,8 +11,10 @@ Three ways two names can agree, the best one wins:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz.distance import OSA, Indel
 
@@ -23,8 +25,10 @@ from aidvet.screening.weights import DEFAULT_WEIGHTS, INITIAL_WEIGHT, TokenWeigh
 # two; shorter tokens and numbers pair only when equal.
 MIN_FUZZY_LENGTH = 4
 LONG_TOKEN = 8
-# A fuzzy pair earns less than its similarity: one typo in an 8-letter token (0.875) earns 0.81.
-FUZZY_PENALTY = 1.5
+# A fuzzy pair earns 1 - FUZZY_PENALTY * (1 - similarity); similarity is 1 - edits / longer length.
+FUZZY_PENALTY = 1.0
+DOUBLED_CREDIT = 0.95
+_DOUBLED = re.compile(r"(.)\1+")
 INITIAL_CREDIT = 0.8
 # Persons: once two tokens agree, an extra name on one side (a middle name) costs half.
 PERSON_UNMATCHED_FACTOR = 0.5
@@ -85,6 +89,12 @@ class NameComparison:
         }
 
 
+@lru_cache(maxsize=200_000)
+def squeeze(token: str) -> str:
+    """Runs of one letter as one: transliterations disagree on doubling ("Haqqani", "Haqani")."""
+    return _DOUBLED.sub(r"\1", token)
+
+
 def max_edits(a: str, b: str) -> int:
     """Edits (OSA: insert, delete, substitute, swap neighbours) allowed between two tokens."""
     shorter = min(len(a), len(b))
@@ -101,6 +111,8 @@ def token_credit(a: str, b: str, persons: bool) -> tuple[float, float, str]:
         if persons and a[0] == b[0] and (len(a) == 1) != (len(b) == 1):
             return INITIAL_CREDIT, 1.0, "initial"
         return 0.0, 0.0, ""
+    if a[0] == b[0] and squeeze(a) == squeeze(b):
+        return DOUBLED_CREDIT, DOUBLED_CREDIT, "doubled letters"
     allowed = max_edits(a, b)
     if not allowed:
         return 0.0, 0.0, ""
@@ -166,8 +178,10 @@ def token_score(query: PreparedName, listed: PreparedName, weights: TokenWeights
     pairs = []
     for credit, similarity, how, i, j in chosen:
         pair_weight = query_weights[i][0] + listed_weights[j][0]
-        # An initial only vouches for the initial's weight, the full name still counts in full.
-        earned += credit * (2 * INITIAL_WEIGHT if how == "initial" else pair_weight)
+        if how == "initial":  # "A." for "ANTONIO" vouches for half the full name
+            earned += credit * (INITIAL_WEIGHT + 0.5 * (pair_weight - INITIAL_WEIGHT))
+        else:
+            earned += credit * pair_weight
         matched_weight += pair_weight
         if detailed:
             pairs.append(TokenPair(query.tokens[i], listed.tokens[j], how, similarity, credit))
@@ -197,10 +211,15 @@ def fused_possible(query: PreparedName, listed: PreparedName) -> bool:
 
 
 def fused_score(query: PreparedName, listed: PreparedName) -> float:
-    """Joined-letters similarity when the two names split their words differently, else 0."""
-    if len(query.tokens) == len(listed.tokens):
+    """Similarity of the joined letters (in the order used and the order written), else 0:
+    catches words split differently ("AL QAIDA" / "ALQAIDA", "Myong-Chin" / "Myongc-Hin")."""
+    if query.tokens == listed.tokens:
         return 0.0
-    similarity = Indel.normalized_similarity(query.compact, listed.compact, score_cutoff=FUSED_CUTOFF)
+    similarity = max(
+        Indel.normalized_similarity(query.compact, listed.compact, score_cutoff=FUSED_CUTOFF),
+        Indel.normalized_similarity(query.compact, listed.written, score_cutoff=FUSED_CUTOFF),
+        Indel.normalized_similarity(query.written, listed.compact, score_cutoff=FUSED_CUTOFF),
+    )
     return 100.0 * similarity - FUSED_DISCOUNT if similarity else 0.0
 
 
@@ -239,7 +258,7 @@ def compare(query: PreparedName, listed: PreparedName, weights: TokenWeights = D
     result = token_score(query, listed, weights, persons, detailed, tables, query_weights, listed_weights)
     if result.score >= 100.0:
         return result
-    fused = fused_score(query, listed)
+    fused = fused_score(query, listed) if fused_possible(query, listed) else 0.0
     if fused > result.score:
         result = NameComparison(fused, "fused")
         if detailed:

@@ -16,15 +16,8 @@ from typing import Any
 from aidvet.lists.model import Entity
 from aidvet.screening import attributes
 from aidvet.screening.attributes import AttributeCheck
-from aidvet.screening.compare import (
-    PERSON_UNMATCHED_FACTOR,
-    NameComparison,
-    acronym_score,
-    compare,
-    fused_possible,
-    fused_score,
-    weight_pairs,
-)
+from aidvet.screening.bound import reachable_records
+from aidvet.screening.compare import NameComparison, compare, weight_pairs
 from aidvet.screening.index import NameIndex, NameRecord
 from aidvet.screening.prepare import PreparedName, kind_of, prepare
 
@@ -94,19 +87,18 @@ class Screener:
 
     def screen_one(self, query: Query) -> list[Hit]:
         prepared = prepare(query.name, kind_of(query.kind))
-        records, by_identifier = self.index.candidates(prepared, query.id_number)
+        needed = self._floor - _possible_bonus(query)
+        candidates = self.index.candidates(prepared, needed, query.id_number)
+        by_identifier = candidates.by_identifier
         weights = self.index.weights
         found = [self.index.neighbours(token) if len(token) > 1 else None for token in prepared.tokens]
         tables = [neighbours.tokens if neighbours else None for neighbours in found]
         query_weights = weight_pairs(prepared.tokens, weights)
-        needed = self._floor - _possible_bonus(query)
-        bound = _ReachBound(self.index, prepared, found, query_weights, needed)
         by_entity: dict[int, list[tuple[float, int]]] = {}
         all_records = self.index.records
-        for number in records:
+        for number in reachable_records(self.index, prepared, found, query_weights,
+                                        candidates.records, candidates.special, needed):
             record = all_records[number]
-            if bound(number) < needed:
-                continue
             score = compare(prepared, record.prepared, weights, False, tables, query_weights, record.weights).score
             if score >= needed:
                 by_entity.setdefault(record.entity_index, []).append((score, number))
@@ -199,53 +191,6 @@ def _chunks(queries: Iterable[Query], size: int) -> Iterator[list[Query]]:
 def _possible_bonus(query: Query) -> float:
     bonus = attributes.DOB_EXACT_BONUS if query.date_of_birth else 0.0
     return bonus + (attributes.COUNTRY_AGREE_BONUS if query.country else 0.0)
-
-
-class _ReachBound:
-    """An upper bound of a record's name score, cheap enough to skip most candidates before
-    aligning tokens: query tokens whose neighbours the record does not hold stay unpaired, every
-    list token is assumed paired. Fused and acronym comparisons are bounded by computing them."""
-
-    def __init__(self, index: NameIndex, prepared: PreparedName, found, query_weights, needed: float):
-        self.index = index
-        self.needed = needed
-        self.prepared = prepared
-        self.reaches = [
-            (neighbours.reach, paired, unpaired)
-            for neighbours, (paired, unpaired) in zip(found, query_weights) if neighbours is not None
-        ]
-        self.initials_weight = sum(
-            paired for neighbours, (paired, _) in zip(found, query_weights) if neighbours is None
-        )
-        self.reachable_tokens = set().union(*(neighbours.tokens for neighbours in found if neighbours))
-        self.unpaired_weight = index.weights.unmatched
-
-    def __call__(self, number: int) -> float:
-        if self.index.has_initials[number]:
-            return 100.0
-        matched = self.initials_weight + self.index.paired_weight[number]
-        unmatched = 0.0
-        for reach, paired, unpaired in self.reaches:
-            if number in reach:
-                matched += paired
-            else:
-                unmatched += unpaired
-        best = 100.0 * matched / (matched + PERSON_UNMATCHED_FACTOR * unmatched) if matched else 0.0
-        if best >= self.needed:
-            # List tokens no query token reaches stay unpaired too.
-            record = self.index.records[number]
-            for token, (paired, unpaired) in zip(record.prepared.tokens, record.weights):
-                if token not in self.reachable_tokens:
-                    matched -= paired
-                    unmatched += unpaired
-            best = 100.0 * matched / (matched + PERSON_UNMATCHED_FACTOR * unmatched) if matched > 0 else 0.0
-        if best < self.needed:
-            listed = self.index.records[number].prepared
-            if len(listed.tokens) != len(self.prepared.tokens) and fused_possible(self.prepared, listed):
-                best = max(best, fused_score(self.prepared, listed))
-            if listed.acronym_key or self.prepared.acronym_key:
-                best = max(best, acronym_score(self.prepared, listed))
-        return best
 
 
 def _strong_evidence(comparison: NameComparison, checks: list[AttributeCheck]) -> bool:

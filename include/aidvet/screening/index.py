@@ -1,10 +1,10 @@
 """Candidate generation: which listed names are worth scoring for a query, without scanning all.
 
 Every listed name (primary or alias) is one record. A query reaches a record through:
-- its rarest tokens (together at least BLOCKING_SHARE of its token weight): a record whose tokens
-  match none of them cannot reach a screening threshold; each query token reaches the list
-  tokens within one edit (a deletion neighbourhood, as in SymSpell), checked with the scorer's own
-  token similarity;
+- its tokens, as many as a record paired through none of them could not reach the threshold
+  (prefix filtering on token weights); each query token reaches the list tokens the scorer
+  would pair it with, found through a deletion neighbourhood (SymSpell: one edit, two for long
+  tokens) and doubled letters, and checked with the scorer's own token similarity;
 - the joined letters ("alqaida" reaches "AL QAIDA");
 - acronyms in both directions ("CJNG", "MS-13");
 - an identifier (passport, tax number...) equal to one the entity carries.
@@ -19,18 +19,36 @@ from typing import NamedTuple
 
 from aidvet.lists.model import Alias, Entity
 from aidvet.screening.attributes import normalize_identifier
-from aidvet.screening.compare import LONG_TOKEN, MIN_FUZZY_LENGTH, token_credit, weight_pairs
+from aidvet.screening.compare import (
+    LONG_TOKEN,
+    MIN_FUZZY_LENGTH,
+    PERSON_UNMATCHED_FACTOR,
+    squeeze,
+    token_credit,
+    weight_pairs,
+)
 from aidvet.screening.prepare import PreparedName, kind_of, prepare
 from aidvet.screening.weights import TokenWeights
 
-BLOCKING_SHARE = 0.6
 _NEIGHBOUR_CACHE_LIMIT = 100_000
+
+
+class Candidates(NamedTuple):
+    records: set[int]
+    special: set[int]  # reached by joined letters or an acronym: no token bound applies
+    by_identifier: set[int]  # entity indexes
 
 
 class Neighbours(NamedTuple):
     tokens: dict[str, tuple[float, float, str]]  # list token -> token_credit
-    weight: float
+    partner_weight: float  # the highest weight among those list tokens
     reach: frozenset[int]  # record numbers
+
+
+def _bound(matched: float, unmatched: float) -> float:
+    """Highest name score with this much weight paired and at least this much unpaired."""
+    total = matched + PERSON_UNMATCHED_FACTOR * unmatched
+    return 100.0 * matched / total if total else 0.0
 
 
 @dataclass(slots=True)
@@ -89,6 +107,11 @@ class NameIndex:
             if len(token) >= MIN_FUZZY_LENGTH and not token.isdigit():
                 for key in deletion_keys(token):
                     self.deletion_index[key].append(token)
+        self.squeezed: dict[str, list[str]] = defaultdict(list)
+        for token in self.postings:
+            if squeeze(token) != token:
+                self.squeezed[squeeze(token)].append(token)
+        self.squeezed = dict(self.squeezed)
         self.identifiers: dict[str, set[int]] = defaultdict(set)
         for entity_index, entity in enumerate(self.entities):
             for identifier in entity.identifiers:
@@ -100,12 +123,13 @@ class NameIndex:
         # Per record: total weight of its tokens when paired, and whether it has initials.
         self.paired_weight = [sum(paired for paired, _ in record.weights) for record in self.records]
         self.has_initials = [any(len(token) == 1 for token in record.prepared.tokens) for record in self.records]
+        self.compact_length = [len(record.prepared.compact) for record in self.records]
+        self.with_initials = {number for number, initials in enumerate(self.has_initials) if initials}
         self._neighbours: dict[str, Neighbours] = {}
 
     def neighbours(self, token: str) -> Neighbours:
-        """Every list token the scorer pairs with `token` (-> its `token_credit`), the weight
-        `token` carries for blocking (its own, or its closest list token's when unseen), and the
-        records holding any of those list tokens."""
+        """Every list token the scorer pairs with `token` (-> its `token_credit`), the highest
+        weight among them, and the records holding any of them."""
         cached = self._neighbours.get(token)
         if cached is not None:
             return cached
@@ -119,34 +143,51 @@ class NameIndex:
                         credit = token_credit(token, other, False)
                         if credit[0] > 0:
                             found[other] = credit
-        if token in self.postings:
-            weight = self.weights(token)
-        else:
-            weight = max((self.weights(other) for other in found), default=1.0)
+        squeezed = squeeze(token)
+        for other in [*self.squeezed.get(squeezed, ()), *([squeezed] if squeezed in self.postings else [])]:
+            if other not in found:
+                found[other] = token_credit(token, other, False)
+        partner_weight = max((self.weights(other) for other in found), default=0.0)
         reach: frozenset[int] = frozenset().union(*(self.postings[other] for other in found))
         if len(self._neighbours) > _NEIGHBOUR_CACHE_LIMIT:
             self._neighbours.clear()
-        result = self._neighbours[token] = Neighbours(found, weight, reach)
+        result = self._neighbours[token] = Neighbours(found, partner_weight, reach)
         return result
 
-    def candidates(self, query: PreparedName, id_number: str | None = None) -> tuple[set[int], set[int]]:
-        """(record numbers, entity indexes reached by identifier) worth scoring for the query."""
+    def candidates(self, query: PreparedName, needed: float, id_number: str | None = None) -> Candidates:
+        """Records whose name score may reach `needed`, and entities reached by identifier.
+
+        Prefix filtering: query tokens are set aside for blocking, cheapest reach first, until
+        a record paired only through the remaining tokens could not reach `needed` even if
+        each of them paired at full credit with its heaviest neighbour; the records reached by
+        the tokens set aside are the candidates."""
         records: set[int] = set()
-        tokens = [token for token in dict.fromkeys(query.tokens) if len(token) > 1]
-        looked_up = sorted((self.neighbours(token) for token in tokens), key=lambda found: -found.weight)
-        total = sum(found.weight for found in looked_up)
-        covered = 0.0
-        for found in looked_up:
-            if covered >= BLOCKING_SHARE * total:
-                break
-            records.update(found.reach)
-            covered += found.weight
-        records.update(self.compact.get(query.compact, ()))
+        weights = self.weights
+        remaining = []  # (reach size, query weight, partner weight, unpaired weight, reach)
+        for token in dict.fromkeys(query.tokens):
+            if len(token) == 1:
+                remaining.append((-1, weights(token), 1.0, weights.unmatched(token), None))
+                continue
+            found = self.neighbours(token)
+            remaining.append((len(found.reach), weights(token), found.partner_weight,
+                              weights.unmatched(token), found.reach))
+        remaining.sort(key=lambda item: item[0])
+        matched = sum(item[1] + item[2] for item in remaining)
+        unmatched = 0.0
+        while remaining and _bound(matched, unmatched) >= needed and remaining[-1][4] is not None:
+            # the cheapest token that can block: the first one with a reach
+            position = next(i for i, item in enumerate(remaining) if item[4] is not None)
+            size, weight, partner, unpaired, reach = remaining.pop(position)
+            matched -= weight + partner
+            unmatched += unpaired
+            records.update(reach)
+        special = set(self.compact.get(query.compact, ()))
         if query.acronym_key:
-            records.update(self.acronyms.get(query.acronym_key, ()))
+            special.update(self.acronyms.get(query.acronym_key, ()))
         if query.acronym:
-            records.update(self.acronym_keys.get(query.acronym, ()))
+            special.update(self.acronym_keys.get(query.acronym, ()))
+        records |= special
         by_identifier: set[int] = set()
         if id_number:
             by_identifier = self.identifiers.get(normalize_identifier(id_number), set())
-        return records, by_identifier
+        return Candidates(records, special, by_identifier)

@@ -26,7 +26,7 @@ _SYLLABIC_RANGES = (
     (0x4E00, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF),
 )
 
-_DROPPED = re.compile(r"[.'`\u2019\u00b4]")  # dots and apostrophes join: "O'Brien", "S.A."
+_APOSTROPHES = re.compile(r"['`\u2019\u00b4]")  # joined: "O'Brien" -> "obrien"
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 # Words that carry no identity. Persons keep single letters (initials), so "e"/"y" are
@@ -94,9 +94,12 @@ class PreparedName:
         return self.letters
 
     letters: str = ""  # the tokens joined without spaces
+    written: str = ""  # the letters in the order written ("SURNAME, Given": surname first)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "letters", "".join(self.tokens))
+        if not self.written:
+            object.__setattr__(self, "written", self.letters)
 
 
 def transliterate(text: str) -> str:
@@ -116,7 +119,7 @@ def transliterate(text: str) -> str:
 
 def normalize(text: str) -> str:
     """Transliterated, case-folded, punctuation-free text, single spaces."""
-    text = _DROPPED.sub(" ", transliterate(text).casefold())
+    text = _APOSTROPHES.sub("", transliterate(text).casefold())
     return " ".join(_NON_ALNUM.sub(" ", text).split())
 
 
@@ -171,7 +174,7 @@ def _strip_legal_forms(tokens: list[str]) -> tuple[list[str], list[str]]:
             continue
         kept.append(tokens[i])
         i += 1
-    if not kept:  # a name made only of legal-form words ("The Company") keeps its words
+    if all(token in PARTICLES for token in kept):  # "The Company" keeps its words
         return tokens, []
     return kept, labels
 
@@ -213,6 +216,8 @@ def _acronym(tokens: list[str]) -> str:
 def _acronym_key(tokens: list[str]) -> str:
     """Letters of a name that looks like an acronym: short alphabetic tokens, maybe a number."""
     words = [token for token in tokens if not token.isdigit()]
+    if any(token.isdigit() and len(token) > 3 for token in tokens):
+        return ""  # "RA-02791" is a registration, not an acronym
     if not words or len(tokens) > 3 or any(len(word) > 5 or not word.isalpha() for word in words):
         return ""
     letters = "".join(words)
@@ -225,6 +230,7 @@ def prepare(name: str, kind: str | None = None) -> PreparedName:
     kind = kind_of(kind)
     person = kind == PERSON
     text = _reorder_person(name) if person else name
+    written = "" if text == name else "".join(_drop_particles(normalize(name).split(), True))
     tokens = normalize(text).split()
     legal: list[str] = []
     if not person:
@@ -235,4 +241,4 @@ def prepare(name: str, kind: str | None = None) -> PreparedName:
     if not person:
         acronym = _acronym(tokens) if len(tokens) >= 2 else ""
         acronym_key = _acronym_key(tokens)
-    return PreparedName(name, kind, tuple(tokens), tuple(legal), acronym, acronym_key)
+    return PreparedName(name, kind, tuple(tokens), tuple(legal), acronym, acronym_key, written=written)

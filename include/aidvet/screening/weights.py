@@ -69,7 +69,7 @@ class TokenWeights:
         return weight
 
     def _compute(self, token: str) -> float:
-        if len(token) == 1:
+        if len(token) == 1 and not token.isdigit():
             return INITIAL_WEIGHT
         weight = 1.0
         frequency = self.document_frequency.get(token, 0)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 from pathlib import Path
 
 from aidvet.errors import InputError
@@ -46,7 +47,7 @@ def read_rows(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str,
     except UnicodeDecodeError as error:
         line = path.read_bytes()[: error.start].count(b"\n") + 1
         raise InputError(path, f"line {line}", "UTF-8 text (the export contract's encoding)") from None
-    reader = csv.DictReader(text.splitlines(), strict=True)
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
     header = tuple(reader.fieldnames or ())
     if not header:
         raise InputError(path, None, f"a CSV header with columns {', '.join(columns)} (the file is empty)")
@@ -55,11 +56,12 @@ def read_rows(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str,
         detail = "; ".join(part for part in (
             f"missing {', '.join(missing)}" if missing else "", f"unexpected {', '.join(extra)}" if extra else "") if part)
         raise InputError(path, "line 1", f"header with columns {', '.join(columns)} ({detail})")
-    rows = []
+    rows, start = [], reader.line_num + 1
     for row in reader:
         if None in row or any(value is None for value in row.values()):
-            raise InputError(path, f"line {reader.line_num}", f"{len(columns)} fields per row")
-        rows.append((reader.line_num, {key: value.strip() for key, value in row.items()}))
+            raise InputError(path, f"line {start}", f"{len(columns)} fields per row")
+        rows.append((start, {key: value.strip() for key, value in row.items()}))
+        start = reader.line_num + 1  # a quoted field may span lines: name a record by its first line
     return rows
 
 
@@ -81,16 +83,16 @@ def load(path: Path) -> SourceBatch:
     parties: dict[str, Party] = {}
     awards: dict[str, Award] = {}
     for line, row in read_rows(disbursements_path, DISBURSEMENT_COLUMNS):
-        _add_row(batch, parties, awards, disbursements_path, line, row)
+        add_row(batch, parties, awards, disbursements_path, line, row)
     if individuals_path.is_file():
         for line, row in read_rows(individuals_path, KEY_INDIVIDUAL_COLUMNS):
-            party = _key_individual(row, line)
+            party = key_individual(row, line)
             parties.setdefault(party.party_key, party)
     batch.parties, batch.awards = list(parties.values()), list(awards.values())
     return batch
 
 
-def _add_row(batch: SourceBatch, parties: dict, awards: dict, path: Path, line: int, row: dict[str, str]) -> None:
+def add_row(batch: SourceBatch, parties: dict, awards: dict, path: Path, line: int, row: dict[str, str]) -> None:
     prime_key = f"grants:{row['prime_recipient_id']}" if row["prime_recipient_id"] else None
     payee_key = f"grants:{row['payee_id']}" if row["payee_id"] else None
     if prime_key:
@@ -110,7 +112,7 @@ def _add_row(batch: SourceBatch, parties: dict, awards: dict, path: Path, line: 
     ))
 
 
-def _key_individual(row: dict[str, str], line: int) -> Party:
+def key_individual(row: dict[str, str], line: int) -> Party:
     key = f"grants:{row['payee_id']}/ki/{row['full_name']}"
     return Party(key, row["full_name"] or None, "person", "key_individual", row["nationality"] or None,
                  date_of_birth=row["date_of_birth"] or None, id_number=row["id_number"] or None,

@@ -25,6 +25,7 @@ from aidvet.sources.files import read_input, sha256_hex
 from aidvet.sources.model import Award, Party, SourceBatch
 
 FORMAT = "grants-xlsx"
+MAX_UNPACKED_BYTES = 512 * 1024 * 1024  # a grants export is far smaller; more is a decompression bomb
 DISBURSEMENT_SHEET, KEY_INDIVIDUAL_SHEET = "disbursements", "key_individuals"
 
 
@@ -39,11 +40,11 @@ def read_grants_xlsx(path: str | Path) -> SourceBatch:
         awards: dict[str, Award] = {}
         for number, row in _rows(sheets[DISBURSEMENT_SHEET], grants_csv.DISBURSEMENT_COLUMNS, file, batch):
             record = f"{sheets[DISBURSEMENT_SHEET].title}!row {number}"
-            grants_csv._add_row(batch, parties, awards, Path(file), number, row)
+            grants_csv.add_row(batch, parties, awards, Path(file), number, row)
             _name_record(batch, awards, row, record)
         if KEY_INDIVIDUAL_SHEET in sheets:
             for number, row in _rows(sheets[KEY_INDIVIDUAL_SHEET], grants_csv.KEY_INDIVIDUAL_COLUMNS, file, batch):
-                party = grants_csv._key_individual(row, number)
+                party = grants_csv.key_individual(row, number)
                 parties.setdefault(party.party_key, party)
     finally:
         workbook.close()
@@ -58,6 +59,10 @@ def looks_like_xlsx(head: bytes) -> bool:
 def _open(data: bytes, file: str):
     """From the bytes already read (and hashed), whatever the file's name ends with."""
     try:
+        unpacked = sum(member.file_size for member in zipfile.ZipFile(io.BytesIO(data)).infolist())
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise InputError(file, None, f"an XLSX workbook unpacking to at most {MAX_UNPACKED_BYTES} bytes "
+                                         f"(declares {unpacked})")
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
         raise InputError(file, None, f"an XLSX workbook ({type(error).__name__}: {error})") from None

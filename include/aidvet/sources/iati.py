@@ -13,7 +13,9 @@ the line and activity where reading stopped: a truncated file must not pass as a
 from __future__ import annotations
 
 import io
+from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
@@ -108,54 +110,64 @@ def _free(element: etree._Element) -> None:
         del parent[0]
 
 
-def _add_activity(batch: SourceBatch, parties: dict, activity: etree._Element, path: str) -> None:
-    iati_id = _text(activity.find("iati-identifier"))
-    prime_key = _add_primes(parties, activity)
-    country = _activity_country(activity)
-    if iati_id is not None:
-        title = _narrative(activity.find("title"), activity)
-        batch.awards.append(Award(iati_id, title, prime_key, country, batch.source_file, path))
+@dataclass(frozen=True)
+class _Activity:
+    """What a transaction inherits from its activity."""
+
+    element: etree._Element
+    iati_id: str | None
+    default_currency: str | None
+    country: str | None
+
+
+def _add_activity(batch: SourceBatch, parties: dict, element: etree._Element, path: str) -> None:
+    activity = _Activity(element, _text(element.find("iati-identifier")), _attr(element, "default-currency"),
+                         _activity_country(element))
+    prime_key = _add_primes(parties, element)
+    if activity.iati_id is not None:
+        title = _narrative(element.find("title"), element)
+        batch.awards.append(Award(activity.iati_id, title, prime_key, activity.country, batch.source_file, path))
     # Without an identifier there is no award; the transactions still go on, with no award,
     # for validation to quarantine them.
-    transactions = activity.findall("transaction")
-    ids = _transaction_ids(iati_id or path, transactions)
+    transactions = element.findall("transaction")
+    ids = _transaction_ids(activity.iati_id or path, transactions)
     for position, (transaction, record_id) in enumerate(zip(transactions, ids), start=1):
-        _add_transaction(batch, parties, transaction, activity, iati_id, record_id, country, f"{path}/transaction[{position}]")
+        _add_transaction(batch, parties, activity, transaction, record_id, f"{path}/transaction[{position}]")
 
 
 def _transaction_ids(prefix: str, transactions: list[etree._Element]) -> list[str]:
     """`<activity>/<ref>` where the ref is unique in the activity for its type, else `<activity>/t<n>`."""
     keys = [(_type_code(t), (t.get("ref") or "").strip()) for t in transactions]
-    counts: dict[tuple, int] = {}
-    for key in keys:
-        counts[key] = counts.get(key, 0) + 1
+    counts = Counter(keys)
     return [
         f"{prefix}/{ref}" if ref and counts[(code, ref)] == 1 else f"{prefix}/t{position}"
         for position, (code, ref) in enumerate(keys, start=1)
     ]
 
 
-def _add_transaction(batch, parties, transaction, activity, iati_id, record_id, activity_country, record) -> None:
+def _add_transaction(batch: SourceBatch, parties: dict, activity: _Activity, transaction: etree._Element,
+                     record_id: str, record: str) -> None:
     code = _type_code(transaction)
     if code is None:
+        batch.rejected.append((record, "transaction-type/@code is missing: cannot tell whether this is a disbursement"))
         return
     if code not in DISBURSEMENT_TYPES and code not in COMMITMENT_TYPES:
         batch.ignored.append((record, f"transaction type {code} is neither a disbursement (3) nor a commitment (2)"))
         return
     receiver = transaction.find("receiver-org")
-    name = _narrative(receiver, activity)
+    name = _narrative(receiver, activity.element)
     key = party_key_from_ref(SOURCE, _attr(receiver, "ref")) or party_key_from_name(SOURCE, name)
     if key is not None:
         parties.setdefault((key, "payee"), Party(key, name, role="payee"))
     value = transaction.find("value")
     fields = dict(
-        award_id=iati_id,
+        award_id=activity.iati_id,
         payee_key=key,
         payee_name=name,
         amount=_text(value),
-        currency=_attr(value, "currency") or _attr(activity, "default-currency"),
+        currency=_attr(value, "currency") or activity.default_currency,
         date=_attr(transaction.find("transaction-date"), "iso-date"),
-        country=_attr(transaction.find("recipient-country"), "code") or activity_country,
+        country=_attr(transaction.find("recipient-country"), "code") or activity.country,
         source_file=batch.source_file,
         source_record=record,
         value_date=_attr(value, "value-date"),
@@ -207,7 +219,8 @@ def _narrative(element: etree._Element | None, activity: etree._Element) -> str 
     narratives = [(lang, text) for lang, text in narratives if text is not None]
     if not narratives:
         return _text(element)
-    language = activity.get(XML_LANG)
+    root = activity.getparent()
+    language = activity.get(XML_LANG) or (root.get(XML_LANG) if root is not None else None)
     for lang, text in narratives:
         if lang is None or lang == language:
             return text

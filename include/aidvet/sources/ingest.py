@@ -10,6 +10,7 @@ a duplicate and adds nothing, so ingesting a file twice never duplicates a disbu
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +19,7 @@ import pandas as pd
 from aidvet.errors import InputError
 from aidvet.quality import QualityPolicy, validate_disbursements
 from aidvet.sources.detect import detect_and_load
+from aidvet.sources.files import sha256_hex
 from aidvet.sources.model import Disbursement, SourceBatch
 
 BATCH_STOPPED = "batch stopped by the quality gate"
@@ -58,25 +60,30 @@ class IngestResult:
 
 
 def ingest(paths: list[str | Path], *, format: str = "auto", expectations_dir: Path,
-           policy: QualityPolicy = QualityPolicy()) -> IngestResult:
+           policy: QualityPolicy = QualityPolicy(), on_file: Callable[[InputFile], None] | None = None) -> IngestResult:
+    """Read, gate and account for every path in order; `on_file` hears about each one when done."""
     result = IngestResult()
     seen: dict[str, str] = {}  # sha256 -> first file with that content
     accepted_from: dict[str, str] = {}  # disbursement id -> file it was accepted from
     for path in paths:
-        try:
-            kind, batch = detect_and_load(path, format)
-        except InputError as error:
-            reason = f"{error.record}: {error.expected}" if error.record else error.expected
-            result.files.append(InputFile(str(path), "rejected", reason=reason))
-            continue
-        if batch.sha256 in seen:
-            result.files.append(InputFile(str(path), "duplicate", sha256=batch.sha256,
-                                          reason=f"same content as {seen[batch.sha256]}"))
-            continue
-        seen[batch.sha256] = str(path)
-        result.batches.append(batch)
-        result.files.append(_gate(batch, kind, result, accepted_from, expectations_dir, policy))
+        result.files.append(_one(path, format, result, seen, accepted_from, expectations_dir, policy))
+        if on_file is not None:
+            on_file(result.files[-1])
     return result
+
+
+def _one(path, format: str, result: IngestResult, seen: dict, accepted_from: dict, expectations_dir: Path,
+         policy: QualityPolicy) -> InputFile:
+    try:
+        kind, batch = detect_and_load(path, format)
+    except InputError as error:
+        reason = f"{error.record}: {error.expected}" if error.record else error.expected
+        return InputFile(str(path), "rejected", sha256=_file_sha256(path), reason=reason)
+    if batch.sha256 in seen:
+        return InputFile(str(path), "duplicate", sha256=batch.sha256, reason=f"same content as {seen[batch.sha256]}")
+    seen[batch.sha256] = str(path)
+    result.batches.append(batch)
+    return _gate(batch, kind, result, accepted_from, expectations_dir, policy)
 
 
 def _gate(batch: SourceBatch, kind: str, result: IngestResult, accepted_from: dict, expectations_dir: Path,
@@ -113,6 +120,14 @@ def _validate(batch: SourceBatch, expectations_dir: Path, policy: QualityPolicy)
     gate = validate_disbursements(frame, known_award_ids=[a.award_id for a in batch.awards],
                                   expectations_dir=expectations_dir, policy=policy)
     return {frame.index.get_loc(index): reasons for index, reasons in gate.row_failures.items()}, list(gate.batch_failures)
+
+
+def _file_sha256(path) -> str | None:
+    """The rejected file's hash, so it can be found again; None when it cannot be read at all."""
+    try:
+        return sha256_hex(Path(path).read_bytes()) if Path(path).is_file() else None
+    except OSError:
+        return None
 
 
 def _unreadable(batch: SourceBatch, record: str) -> Disbursement:

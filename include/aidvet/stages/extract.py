@@ -12,15 +12,12 @@ from aidvet.audit import chain
 from aidvet.config import Settings
 from aidvet.errors import InputError
 from aidvet.policy import load_policy
-from aidvet.sources import grants_csv
+from aidvet.sources.detect import detect_and_load
+from aidvet.sources.ingest import UNREADABLE
+from aidvet.sources.model import Disbursement, SourceBatch
 from aidvet.store import ingest
 from aidvet.store.db import session_scope
 from aidvet.store.models import RunItem
-
-
-def load_input(path: Path):
-    """(format, SourceBatch) for one input path."""
-    return grants_csv.FORMAT, grants_csv.load(path)
 
 
 def extract(settings: Settings, dag_run_id: str) -> str:
@@ -29,29 +26,45 @@ def extract(settings: Settings, dag_run_id: str) -> str:
     policy = load_policy(settings.policy_path)
     with session_scope(settings.db_url) as session:
         runs.start(session, run_id, dag_run_id=dag_run_id, policy_hash=policy.sha256)
-        enrolled: set[str] = set()
+        enrolled: dict[str, list[str]] = {}  # disbursement id -> failures known before validation
         for path in settings.inputs:
-            enrolled |= _ingest_one(session, run_id, Path(path))
+            enrolled.update(_ingest_one(session, run_id, Path(path)))
         if not enrolled:
             raise InputError(", ".join(settings.inputs), None, "at least one readable input with disbursements")
-        session.add_all(RunItem(run_id=run_id, disbursement_id=d) for d in sorted(enrolled))
+        session.add_all(RunItem(run_id=run_id, disbursement_id=d, quality_failures=failures)
+                        for d, failures in sorted(enrolled.items()))
         chain.append(session, "run.extracted", run_id=run_id, payload={"disbursements": len(enrolled)})
     return run_id
 
 
-def _ingest_one(session: Session, run_id: str, path: Path) -> set[str]:
+def _ingest_one(session: Session, run_id: str, path: Path) -> dict[str, list[str]]:
     try:
-        format, batch = load_input(path)
+        format, batch = detect_and_load(path)
     except InputError as error:
         digest = hashlib.sha256(_raw_bytes(path)).hexdigest()
         ingest.record_rejected_file(session, str(path), digest, "unknown", str(error))
         chain.append(session, "input.rejected", run_id=run_id, subject=str(path), payload={"reason": str(error)})
-        return set()
+        return {}
+    unreadable = unreadable_stand_ins(batch)
+    batch.disbursements += [stand_in for stand_in, _reason in unreadable.values()]
     source_file = ingest.record_batch(session, batch, format)
     chain.append(session, "input.ingested", run_id=run_id, subject=str(path),
                  payload={"sha256": batch.sha256, "disbursements": len(batch.disbursements),
                           "source_file_id": source_file.id})
-    return {row.disbursement_id for row in batch.disbursements}
+    failures = {row.disbursement_id: [] for row in batch.disbursements}
+    failures.update({d_id: [f"{UNREADABLE}: {reason}"] for d_id, (_stand_in, reason) in unreadable.items()})
+    return failures
+
+
+def unreadable_stand_ins(batch: SourceBatch) -> dict[str, tuple[Disbursement, str]]:
+    """Records a parser could read only in part become stand-ins naming where they are (and why),
+    quarantined, so every input record ends in exactly one output."""
+    stand_ins = {}
+    for record, reason in batch.rejected:
+        d_id = f"{Path(batch.source_file).name}@{batch.sha256[:12]}:{record}"
+        stand_ins[d_id] = (Disbursement(d_id, None, None, None, None, None, None, None, batch.source_file, record),
+                           reason)
+    return stand_ins
 
 
 def _raw_bytes(path: Path) -> bytes:

@@ -28,14 +28,24 @@ def plan(settings: Settings, run_id: str) -> list[int]:
     policy = load_policy(settings.policy_path)
     with session_scope(settings.db_url) as session:
         run = session.get(Run, run_id)
-        sources = session.scalars(select(ListVersion.source).distinct()).all()
+        sources = set(session.scalars(select(ListVersion.source).distinct())) - set(policy.ignored_sources)
         selection = versions.select_for_run(session, now=datetime.now(timezone.utc),
                                             max_age_days_by_source={s: policy.max_age_for(s) for s in sources})
-        run.list_version_ids = [version.id for version in selection.versions]
-        run.screening_unavailable = selection.unusable_reason
+        run.list_version_ids = [v.id for v in selection.versions if v.source in sources]
+        run.screening_unavailable = unavailable_reason(selection, sources)
         chain.append(session, "run.lists_selected", run_id=run_id,
                      payload={"list_version_ids": run.list_version_ids, "unusable": selection.unusable_reason})
     return list(range(policy.screening_partitions))
+
+
+def unavailable_reason(selection: versions.ListSelection, sources: set[str]) -> str | None:
+    """Fail closed: one stale, rejected or missing source is enough to stop clearing anything."""
+    if selection.unusable_reason:
+        return selection.unusable_reason
+    problems = [why for source, why in sorted(selection.unusable.items()) if source in sources]
+    if problems:
+        return f"screening unavailable: list source not usable ({'; '.join(problems)})"
+    return None
 
 
 def screen_partition(settings: Settings, run_id: str, partition: int) -> int:

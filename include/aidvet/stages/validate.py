@@ -28,9 +28,10 @@ def validate(settings: Settings, run_id: str) -> str:
         result = validate_disbursements(frame, known_award_ids=known_awards,
                                         expectations_dir=settings.expectations_dir, policy=policy.quality)
         for index, reasons in result.row_failures.items():
+            known = list(frame.at[index, "quality_failures"] or [])  # e.g. "record could not be read"
             session.execute(update(RunItem).where(RunItem.run_id == run_id,
                                                   RunItem.disbursement_id == frame.at[index, "disbursement_id"])
-                            .values(quality_failures=reasons))
+                            .values(quality_failures=known + reasons))
         chain.append(session, "run.validated", run_id=run_id,
                      payload={"rows": len(frame), "quarantined": len(result.row_failures),
                               "batch_failures": result.batch_failures})

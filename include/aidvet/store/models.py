@@ -201,3 +201,83 @@ class AuditEvent(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+# --- review (issue 6) ---
+
+
+class ReviewItem(Base):
+    """A held disbursement in the review queue, once per distinct body of evidence.
+
+    `evidence_hash` fingerprints the hits that held it (party and listed entity, with the content
+    hash of both): a later run holding the same disbursement on the same evidence joins this item,
+    different evidence opens a new one. `version` guards every status change (optimistic locking).
+    """
+
+    __tablename__ = "review_items"
+    __table_args__ = (UniqueConstraint("disbursement_id", "evidence_hash"),
+                      Index("ix_review_items_status", "status"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    disbursement_id: Mapped[str] = mapped_column(ForeignKey("disbursements.disbursement_id"))
+    evidence_hash: Mapped[str] = mapped_column(String(64))
+    run_id: Mapped[str] = mapped_column(ForeignKey("runs.run_id"))  # the run that first held it
+    last_run_id: Mapped[str] = mapped_column(ForeignKey("runs.run_id"))  # the newest run that held it
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    assignee: Mapped[str | None] = mapped_column(String(120))
+    reason: Mapped[str | None] = mapped_column(Text)  # why the run held it
+    best_score: Mapped[float | None] = mapped_column(Float)
+    entity_id: Mapped[str | None] = mapped_column(String(120))  # the strongest hit's listed entity
+    party_key: Mapped[str | None] = mapped_column(String(250))
+    list_source: Mapped[str | None] = mapped_column(String(40))
+    programs: Mapped[str] = mapped_column(Text, default="")  # " FTO SDGT " (space-delimited, for filtering)
+    terrorist: Mapped[bool] = mapped_column(Boolean, default=False)
+    country: Mapped[str | None] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class ReviewDecision(Base):
+    """A person's decision on a review item; a release waits for a second person's approval."""
+
+    __tablename__ = "review_decisions"
+    __table_args__ = (Index("ix_review_decisions_item", "item_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("review_items.id"))
+    decision: Mapped[str] = mapped_column(String(20))  # release | block | escalate
+    reason_code: Mapped[str] = mapped_column(String(40))
+    justification: Mapped[str] = mapped_column(Text)
+    whitelist: Mapped[bool] = mapped_column(Boolean, default=False)  # whitelist the pair when approved
+    decided_by: Mapped[str] = mapped_column(String(120))
+    decided_at: Mapped[datetime] = mapped_column(default=utcnow)
+    state: Mapped[str] = mapped_column(String(20))  # awaiting_approval | effective | rejected
+    approved_by: Mapped[str | None] = mapped_column(String(120))
+    approved_at: Mapped[datetime | None]
+    approval_note: Mapped[str | None] = mapped_column(Text)
+
+
+class WhitelistEntry(Base):
+    """A (party, listed entity) pair a second person confirmed as a false positive, bound to the
+    content hash of both: it clears the pair only while neither changed and it has not expired."""
+
+    __tablename__ = "whitelist_entries"
+    __table_args__ = (Index("ix_whitelist_pair", "party_key", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    party_key: Mapped[str] = mapped_column(String(250))
+    entity_id: Mapped[str] = mapped_column(String(120))
+    party_hash: Mapped[str] = mapped_column(String(64))
+    entity_hash: Mapped[str] = mapped_column(String(64))
+    party_name: Mapped[str | None] = mapped_column(Text)
+    entity_name: Mapped[str | None] = mapped_column(Text)
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("review_items.id"))
+    justification: Mapped[str] = mapped_column(Text)
+    decided_by: Mapped[str] = mapped_column(String(120))
+    approved_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    revoked_by: Mapped[str | None] = mapped_column(String(120))
+    revoke_reason: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,156 @@
+"""The review UI through HTTP: auth on every route, CSRF on every POST, escaping, four-eyes."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from aidvet.store.db import session_scope
+from aidvet.store.models import Party, ReviewItem
+
+GETS = ["/", "/items/1", "/whitelist"]
+POSTS = ["/items/1/decide", "/items/1/approve", "/items/1/reject", "/items/1/assign", "/whitelist/1/revoke"]
+
+
+def login(client, token, user):
+    client.cookies.set("_token", token(user))
+
+
+def csrf(client, path="/items/1") -> str:
+    page = client.get(path)
+    assert page.status_code == 200, page.text
+    return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+
+
+def decide(client, token, user, item=1, decision="release", reason="different_person", version=1, **extra):
+    login(client, token, user)
+    form = {"csrf_token": csrf(client, f"/items/{item}"), "decision": decision, "reason_code": reason,
+            "justification": "a water utility, not the cartel", "version": str(version), **extra}
+    return client.post(f"/items/{item}/decide", data=form)
+
+
+@pytest.mark.parametrize("path", GETS)
+def test_anonymous_pages_redirect_to_airflow_login(client, path):
+    response = client.get(path)
+    assert response.status_code == 303
+    assert "/auth/login" in response.headers["location"]
+
+
+@pytest.mark.parametrize("path", POSTS)
+def test_anonymous_posts_are_refused(client, path):
+    response = client.post(path, data={"csrf_token": "x", "decision": "release", "reason_code": "other"})
+    assert response.status_code == 401
+
+
+def test_a_forged_token_is_refused(client):
+    client.cookies.set("_token", "not-a-jwt")
+    assert client.get("/").status_code == 403
+
+
+def test_a_viewer_may_read_but_not_decide(client, token):
+    response = decide(client, token, "vera")
+    assert response.status_code == 403
+    assert "may view but not decide" in response.text
+
+
+@pytest.mark.parametrize("form_token, origin", [("", None), ("wrong", None), (None, "https://evil.example")])
+def test_posts_without_a_matching_csrf_token_or_from_another_origin_are_refused(client, token, form_token, origin):
+    login(client, token, "alice")
+    good = csrf(client)
+    headers = {"origin": origin} if origin else {}
+    response = client.post("/items/1/decide", headers=headers,
+                           data={"csrf_token": good if form_token is None else form_token, "decision": "block",
+                                 "reason_code": "confirmed_match", "justification": "x", "version": "1"})
+    assert response.status_code == 403
+    with session_scope(client.app.state.db_url) as session:
+        assert session.get(ReviewItem, 1).status == "pending"
+
+
+def test_bearer_header_works_too(client, token):
+    response = client.get("/", headers={"Authorization": f"Bearer {token('bob')}"})
+    assert response.status_code == 200 and 'id="user">bob<' in response.text
+
+
+def test_queue_page_lists_and_filters(client, token):
+    login(client, token, "alice")
+    page = client.get("/")
+    assert page.status_code == 200
+    assert 'data-item="1"' in page.text and 'data-item="2"' in page.text
+    filtered = client.get("/", params={"program": "FTO"})
+    assert 'data-item="1"' in filtered.text and 'data-item="2"' not in filtered.text
+    assert "script-src 'none'" in page.headers["content-security-policy"]
+
+
+def test_names_and_remarks_from_data_are_escaped(client, token):
+    login(client, token, "alice")
+    with session_scope(client.app.state.db_url) as session:
+        item = session.scalar(select(ReviewItem).where(ReviewItem.disbursement_id == "D2"))
+        payload = session.get(Party, "grants:P2").name
+    assert "<script>" in payload
+    for path in ("/", f"/items/{item.id}"):
+        text = client.get(path).text
+        assert "<script>" not in text
+        assert "&lt;script&gt;" in text
+    item_page = client.get("/items/1").text
+    assert "<b>bold</b>" not in item_page and "&lt;b&gt;bold&lt;/b&gt; remark" in item_page
+
+
+def test_item_page_shows_both_sides_with_matched_tokens_and_history(client, token):
+    login(client, token, "alice")
+    text = client.get("/items/1").text
+    assert "<mark>Cartel</mark> <mark>Jalisco</mark> <mark>Nueva</mark> <mark>Generacion</mark> SA" in text
+    assert "<mark>JALISCO</mark>" in text  # the listed name, highlighted too
+    assert '<span class="terrorist">FTO</span>' in text and "SDNTK" in text
+    assert "RFC CJN-123" in text and "CJNG" in text and "Mexico" in text
+    assert "published 2026-11-20" in text
+    assert "review.queued" in text
+
+
+def test_release_then_second_person_approves(client, token):
+    response = decide(client, token, "alice", whitelist_pair="true")
+    assert response.status_code == 303
+    page = client.get(response.headers["location"]).text
+    assert 'id="status">decided<' in page and "second person approves" in page
+    assert "You decided this release" in page
+    login(client, token, "alice")
+    own = client.post("/items/1/approve", data={"csrf_token": csrf(client), "version": "2"})
+    assert own.status_code == 400 and "cannot approve" in own.text
+    login(client, token, "bob")
+    approved = client.post("/items/1/approve", data={"csrf_token": csrf(client), "version": "2"})
+    assert approved.status_code == 303
+    assert 'id="status">released<' in client.get("/items/1").text
+    released = client.get("/", params={"status": "released"}).text
+    assert 'data-item="1"' in released
+    history = client.get("/items/1").text
+    assert "review.decided" in history and "review.approved" in history
+    whitelist = client.get("/whitelist", params={"q": "jalisco"}).text
+    assert "ofac:1" in whitelist and "alice / bob" in whitelist
+
+
+def test_a_stale_page_gets_a_conflict(client, token):
+    assert decide(client, token, "alice", decision="block", reason="confirmed_match").status_code == 303
+    stale = decide(client, token, "bob", decision="escalate", reason="insufficient_data", version=1)
+    assert stale.status_code == 409
+    assert "blocked, not open for a decision" in stale.text
+
+
+def test_missing_justification_is_refused(client, token):
+    response = decide(client, token, "alice", justification="  ")
+    assert response.status_code == 400 and "justification is mandatory" in response.text
+
+
+def test_revoke_a_whitelist_entry(client, token):
+    decide(client, token, "alice", whitelist_pair="true")
+    login(client, token, "bob")
+    client.post("/items/1/approve", data={"csrf_token": csrf(client), "version": "2"})
+    revoked = client.post("/whitelist/1/revoke", data={"csrf_token": csrf(client, "/whitelist"),
+                                                       "reason": "adverse media"})
+    assert revoked.status_code == 303
+    assert "bob: adverse media" in client.get("/whitelist").text
+
+
+def test_unknown_item_is_404(client, token):
+    login(client, token, "alice")
+    assert client.get("/items/999").status_code == 404

@@ -1,0 +1,120 @@
+"""Screening: candidates, hits, attributes, weak aliases, explanations."""
+
+import json
+
+import pytest
+
+from aidvet.screening import DEFAULT_THRESHOLD, Hit, Query, Screener
+
+
+@pytest.fixture(scope="module")
+def screener(entities) -> Screener:
+    return Screener(entities)
+
+
+def ids(hits: list[Hit]) -> list[str]:
+    return [hit.entity_id for hit in hits]
+
+
+@pytest.mark.parametrize(
+    ("name", "entity_id"),
+    [
+        ("Cartel de Sinaloa", "ofac:11440"),
+        ("CARTEL DEL NORESTE", "ofac:11438"),
+        ("Carteles Unidos", "eval:cu"),
+        ("Tren de Aragua", "ofac:49756"),
+        ("Mara Salvatrucha", "ofac:15412"),
+        ("CJNG", "ofac:17671"),
+        ("Cártel Jalisco Nueva Generación", "ofac:17671"),
+        ("Jalisco New Generation Cartel, S.A. de C.V.", "ofac:17671"),
+    ],
+)
+def test_cartel_variants_hit(screener, name, entity_id):
+    hits = screener.screen([Query("q", name)])
+    assert ids(hits)[:1] == [entity_id]
+    assert hits[0].terrorist
+    assert "FTO" in hits[0].programs
+
+
+@pytest.mark.parametrize(
+    "name", ["RTI International", "National Academy of Sciences", "Cartel Nacional de Artistas",
+             "Universidad Autónoma de Sinaloa", "Constructora Esperanza, S.A. de C.V.", "Juan Perez"],
+)
+def test_legitimate_partners_are_not_held(screener, name):
+    assert screener.screen([Query("q", name)]) == []
+
+
+def test_hit_fields_and_explanation(screener):
+    [hit] = screener.screen([Query("p1", "Ismael Zambada Garcia", "person", "MX", "1948-01-01")])
+    assert (hit.query_id, hit.entity_id, hit.source, hit.matched_alias) == ("p1", "ofac:7226", "ofac", None)
+    assert hit.matched_name == "ZAMBADA GARCIA, Ismael"
+    assert hit.score == 100
+    assert "ismael=ismael" in hit.explanation and "date of birth 1948-01-01 agrees" in hit.explanation
+    assert "country MX agrees" in hit.explanation
+    details = json.loads(json.dumps(hit.to_dict()))["details"]
+    assert {pair["input"] for pair in details["name"]["token_pairs"]} == {"ismael", "zambada", "garcia"}
+    assert [check["attribute"] for check in details["attributes"]] == ["dob", "country"]
+
+
+def test_date_of_birth_raises_and_lowers(screener):
+    base = Query("p", "Juan Carlos Peres Lopez", "person")
+    [plain] = screener.screen([base])
+    [agrees] = screener.screen([Query("p", base.name, "person", date_of_birth="1970-05-12")])
+    assert agrees.score > plain.score
+    assert screener.screen([Query("p", base.name, "person", date_of_birth="1991-02-03")]) == []
+    [year_only] = screener.screen([Query("p", base.name, "person", date_of_birth="1970")])
+    assert plain.score < year_only.score < agrees.score
+
+
+def test_circa_birth_dates_tolerate_nearby_years(screener):
+    name = "Sirajudin Jalaloudine Haqani"
+    [plain] = screener.screen([Query("p", name, "person")])
+    [near] = screener.screen([Query("p", name, "person", date_of_birth="1978")])
+    assert near.entity_id == "un:1" and near.score == plain.score
+    assert screener.screen([Query("p", name, "person", date_of_birth="1990")]) == []
+
+
+def test_identifier_match_is_a_hit_on_its_own(screener):
+    [hit] = screener.screen([Query("p", "Someone Else Entirely", "person", id_number="ZAGI-480101-HSLMRS09")])
+    assert hit.entity_id == "ofac:7226" and hit.score >= 95
+    assert "identifier" in hit.explanation
+
+
+def test_weak_alias_counts_only_on_exact_match_or_strong_evidence(screener):
+    [exact] = screener.screen([Query("p", "El Mayo", "person")])
+    assert (exact.entity_id, exact.matched_alias) == ("ofac:7226", "aka/weak")
+    assert screener.screen([Query("p", "El Mayos", "person")]) == []
+    [with_dob] = screener.screen([Query("p", "El Mayos", "person", date_of_birth="1948-01-01")])
+    assert with_dob.matched_alias == "aka/weak"
+
+
+def test_kind_conflict_lowers_the_score(screener):
+    [as_org] = screener.screen([Query("q", "Tren de Aragua", "organization")])
+    assert screener.screen([Query("q", "Tren de Aragua", "person")]) == [] or \
+        screener.screen([Query("q", "Tren de Aragua", "person")])[0].score < as_org.score
+
+
+def test_thresholds_per_program_and_source(entities):
+    strict = Screener(entities, threshold=99, thresholds={"FTO": 80})
+    assert ids(strict.screen([Query("q", "Tren de Aragva")])) == ["ofac:49756"]
+    assert strict.screen([Query("q", "Juan Carlos Peres Lopez", "person")]) == []
+
+
+def test_hits_best_first_and_one_per_entity(screener):
+    hits = screener.screen([Query("a", "Cartel de Sinaloa"), Query("b", "nobody at all"), Query("c", "CDN")])
+    assert [hit.query_id for hit in hits] == ["a", "c"]
+    assert len({(hit.query_id, hit.entity_id) for hit in hits}) == len(hits)
+
+
+def test_parallel_screening_gives_the_same_hits(screener):
+    queries = [Query(str(i), name) for i, name in enumerate(["Cartel de Sinaloa", "CJNG", "RTI International"] * 5)]
+    assert screener.screen(queries, workers=2, chunk_size=4) == screener.screen(queries)
+
+
+def test_screener_scores_like_screening(screener):
+    [hit] = screener.screen([Query("q", "Cartel Jalisco Nueva Generacion")])
+    assert screener.score_names("Cartel Jalisco Nueva Generacion", hit.matched_name) == hit.details["name"]["name_score"]
+
+
+def test_default_threshold_is_applied(entities):
+    assert Screener(entities).threshold == DEFAULT_THRESHOLD
