@@ -20,9 +20,10 @@ export AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE := $(CURDIR)/var/airflo
 export GX_ANALYTICS_ENABLED := False
 export PATH := $(BIN):$(PATH)
 
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 LOGICAL_DATE ?= $(shell date -u +%Y-%m-%d)
 
-.PHONY: help setup run test bench eval clean airflow-db store sample lists-sample print-env
+.PHONY: help setup run test bench eval clean airflow-db store sample lists-sample print-env browser
 
 help:
 	@echo "make run    set up (venv, pinned requirements, databases, sample data) and run vet_disbursements"
@@ -57,7 +58,11 @@ run: setup lists-sample
 	@echo "Airflow log of this run: var/last-dag-test.log"
 	$(BIN)/aidvet run summary
 
-test: setup
+# Debian's chromium for the browser test (tests/e2e); Playwright drives it, never downloads one.
+browser:
+	test -x /usr/bin/chromium || ($(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium)
+
+test: setup browser
 	bash .ci/start-services
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

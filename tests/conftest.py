@@ -92,3 +92,16 @@ def sample_settings(tmp_path, store_url):
     base = settings()
     return dataclasses.replace(base, db_url=store_url, artifact_root=str(tmp_path / "artifacts"),
                                inputs=(str(tmp_path / "sample" / "grants"),))
+
+
+@pytest.fixture
+def sample_with_list(sample_settings):
+    """sample_settings with the sample designated-entity list loaded as an accepted version."""
+    from aidvet.lists import load_files
+    from aidvet.lists.versions import store_version
+    from aidvet.store.db import session_scope
+
+    parsed = load_files([Path(sample_settings.inputs[0]).parent / "lists" / "sample-sdn"])
+    with session_scope(sample_settings.db_url) as session:
+        store_version(session, parsed)
+    return sample_settings

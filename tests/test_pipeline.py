@@ -1,6 +1,7 @@
 """The design's invariants, on the sample data, on SQLite and PostgreSQL: conservation,
 idempotent re-runs, fail closed."""
 
+import dataclasses
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from aidvet.audit import chain
+from aidvet.errors import BatchRejected
 from aidvet.lists import load_files
 from aidvet.lists.versions import store_version
 from aidvet.pipeline import run_pipeline
@@ -18,12 +20,6 @@ from aidvet.store.db import session_scope
 from aidvet.store.models import Disbursement, Party, RunItem, SourceFile
 
 RUN = "scheduled__2026-11-28T02:00:00+00:00"
-
-
-def _load_sample_list(settings):
-    parsed = load_files([Path(settings.inputs[0]).parent / "lists" / "sample-sdn"])
-    with session_scope(settings.db_url) as session:
-        store_version(session, parsed)
 
 
 def _outputs(uri):
@@ -38,8 +34,8 @@ def _input_rows(settings):
     return pd.read_csv(Path(settings.inputs[0]) / "disbursements.csv", dtype=str, keep_default_na=False)
 
 
-def test_every_input_disbursement_ends_in_exactly_one_output_and_amounts_reconcile(sample_settings):
-    _load_sample_list(sample_settings)
+def test_every_input_disbursement_ends_in_exactly_one_output_and_amounts_reconcile(sample_with_list):
+    sample_settings = sample_with_list
     manifest, tables = _outputs(run_pipeline(sample_settings, RUN))
     given = _input_rows(sample_settings)
     published = pd.concat(tables.values())
@@ -54,8 +50,8 @@ def test_every_input_disbursement_ends_in_exactly_one_output_and_amounts_reconci
     assert len(tables["held"]) >= 8 and len(tables["quarantined"]) == 5 and len(tables["cleared"]) > 250
 
 
-def test_held_and_quarantined_rows_say_why(sample_settings):
-    _load_sample_list(sample_settings)
+def test_held_and_quarantined_rows_say_why(sample_with_list):
+    sample_settings = sample_with_list
     _manifest, tables = _outputs(run_pipeline(sample_settings, RUN))
     held = tables["held"].set_index("payee_name")
     assert "FTO" in held.loc["Tren de Aragua", "programs"] and held.loc["Tren de Aragua", "terrorist"] == "True"
@@ -66,8 +62,8 @@ def test_held_and_quarantined_rows_say_why(sample_settings):
         assert expected in reasons
 
 
-def test_rerunning_the_same_run_replaces_outputs_and_duplicates_nothing(sample_settings):
-    _load_sample_list(sample_settings)
+def test_rerunning_the_same_run_replaces_outputs_and_duplicates_nothing(sample_with_list):
+    sample_settings = sample_with_list
     first_manifest, first = _outputs(run_pipeline(sample_settings, RUN))
     with session_scope(sample_settings.db_url) as session:
         before = [session.scalar(select(func.count()).select_from(t)) for t in (Disbursement, Party, SourceFile, RunItem)]
@@ -92,22 +88,17 @@ def test_without_a_usable_list_nothing_is_cleared(sample_settings):
     assert manifest["screening_unavailable"]
 
 
-def test_a_stale_list_is_not_used(sample_settings, tmp_path):
+def test_a_stale_list_is_not_used(sample_with_list, tmp_path):
     policy = tmp_path / "policy.toml"
-    policy.write_text(Path(sample_settings.policy_path).read_text().replace("= 35", "= -1"))
-    import dataclasses
-
-    settings = dataclasses.replace(sample_settings, policy_path=policy)
-    _load_sample_list(settings)
+    policy.write_text(Path(sample_with_list.policy_path).read_text().replace("= 35", "= -1"))
+    settings = dataclasses.replace(sample_with_list, policy_path=policy)
     _manifest, tables = _outputs(run_pipeline(settings, RUN))
     assert tables["cleared"].empty
     assert all(reason.startswith(SCREENING_UNAVAILABLE) for reason in tables["held"]["reason"])
 
 
-def test_a_batch_with_too_many_bad_rows_publishes_nothing(sample_settings, tmp_path):
-    from aidvet.errors import BatchRejected
-
-    _load_sample_list(sample_settings)
+def test_a_batch_with_too_many_bad_rows_publishes_nothing(sample_with_list):
+    sample_settings = sample_with_list
     path = Path(sample_settings.inputs[0]) / "disbursements.csv"
     rows = _input_rows(sample_settings)
     rows["currency"] = "???"
@@ -117,8 +108,8 @@ def test_a_batch_with_too_many_bad_rows_publishes_nothing(sample_settings, tmp_p
     assert not (Path(sample_settings.artifact_root) / "runs").exists()
 
 
-def test_one_stale_source_among_fresh_ones_still_fails_closed(sample_settings, shared_data):
-    _load_sample_list(sample_settings)
+def test_one_stale_source_among_fresh_ones_still_fails_closed(sample_with_list, shared_data):
+    sample_settings = sample_with_list
     with session_scope(sample_settings.db_url) as session:  # the UN file says it was generated 2025-04-19
         store_version(session, load_files([shared_data / "lists" / "un" / "consolidated-2025-04-19.xml"]))
     manifest, tables = _outputs(run_pipeline(sample_settings, RUN))

@@ -38,7 +38,9 @@ class Staging:
         self.sha256: dict[str, str] = {}
 
     def write_bytes(self, name: str, data: bytes) -> None:
-        with self.fs.open(f"{self.staging}/{name}", "wb") as handle:
+        path = f"{self.staging}/{name}"
+        self.fs.makedirs(self.fs._parent(path), exist_ok=True)
+        with self.fs.open(path, "wb") as handle:
             handle.write(data)
         self.sha256[name] = hashlib.sha256(data).hexdigest()
 

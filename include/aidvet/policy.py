@@ -22,6 +22,7 @@ class Policy:
     screening_partitions: int = 2
     ignored_sources: tuple[str, ...] = ()
     sha256: str = ""
+    content: str = ""  # the file as read, stored per hash so a replay applies exactly this policy
 
     def hold_threshold_for(self, terrorist: bool) -> float:
         return self.terrorist_hold_threshold if terrorist else self.hold_threshold
@@ -33,9 +34,16 @@ class Policy:
 def load_policy(path: Path) -> Policy:
     try:
         raw = Path(path).read_bytes()
-        data = tomllib.loads(raw.decode("utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+    except OSError as error:
         raise AidvetError(f"{path}: a readable TOML policy file ({error})") from None
+    return parse_policy(raw, str(path))
+
+
+def parse_policy(raw: bytes, origin: str = "policy") -> Policy:
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise AidvetError(f"{origin}: a readable TOML policy file ({error})") from None
     hold, quality = data.get("hold", {}), data.get("quality", {})
     return Policy(
         record_threshold=float(data.get("screening", {}).get("record_threshold", 80)),
@@ -49,4 +57,5 @@ def load_policy(path: Path) -> Policy:
         screening_partitions=int(data.get("run", {}).get("screening_partitions", 2)),
         ignored_sources=tuple(data.get("lists", {}).get("ignored_sources", [])),
         sha256=hashlib.sha256(raw).hexdigest(),
+        content=raw.decode("utf-8"),
     )

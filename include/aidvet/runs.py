@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from aidvet.audit import chain
-from aidvet.store.models import Decision, Run, RunItem, ScreeningHit
+from aidvet.config import PROJECT_HOME
+from aidvet.policy import Policy
+from aidvet.store.models import Decision, PolicyVersion, Run, RunItem, ScreeningHit
 
 
 def safe_run_id(dag_run_id: str) -> str:
@@ -19,14 +22,34 @@ def safe_run_id(dag_run_id: str) -> str:
 
 
 def code_version() -> str:
+    """The package version, plus the git commit when running from a checkout (e.g. 0.1.0+g1a2b3c4)."""
     try:
-        return version("aidvet")
+        release = version("aidvet")
     except PackageNotFoundError:
-        return "unknown"
+        release = "unknown"
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=PROJECT_HOME, capture_output=True,
+                                text=True, timeout=5).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit = ""
+    return f"{release}+g{commit}" if commit else release
 
 
-def start(session: Session, run_id: str, *, dag_run_id: str | None, policy_hash: str) -> Run:
+def record_policy(session: Session, policy: Policy, run_id: str) -> None:
+    """Keep the policy text behind its hash; a policy that differs from the last run's is an audit event."""
+    if session.get(PolicyVersion, policy.sha256) is None:
+        session.add(PolicyVersion(sha256=policy.sha256, content=policy.content))
+    previous = session.scalar(select(Run.policy_hash).where(Run.run_id != run_id, Run.policy_hash.is_not(None))
+                              .order_by(Run.started_at.desc()).limit(1))
+    if previous is not None and previous != policy.sha256:
+        chain.append(session, "policy.changed", run_id=run_id, subject="policy",
+                     payload={"previous_sha256": previous, "sha256": policy.sha256})
+
+
+def start(session: Session, run_id: str, *, dag_run_id: str | None, policy: Policy) -> Run:
     """Create the run, or reset an earlier attempt of it so a rerun replaces, never duplicates."""
+    record_policy(session, policy, run_id)
+    policy_hash = policy.sha256
     run = session.get(Run, run_id)
     attempt = 1
     if run is None:

@@ -106,6 +106,7 @@ def test_item_page_shows_both_sides_with_matched_tokens_and_history(client, toke
     assert "RFC CJN-123" in text and "CJNG" in text and "Mexico" in text
     assert "published 2026-11-20" in text
     assert "review.queued" in text
+    assert '<span class="attr-conflicts">country CO conflicts</span>' in text
 
 
 def test_release_then_second_person_approves(client, token):

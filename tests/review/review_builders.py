@@ -68,7 +68,9 @@ def add_run(session, run_id: str, version: ListVersion, held: dict[str, tuple[st
                                  list_version_id=version.id, entity_id=entity_id, score=score,
                                  matched_name=listed.name, programs=listed.data["programs"],
                                  terrorist=listed.terrorist, explanation=f"score {score}: cartel=cartel",
-                                 details={"name": {"token_pairs": TOKEN_PAIRS}}))
+                                 details={"name": {"token_pairs": TOKEN_PAIRS},
+                                          "attributes": [{"attribute": "country", "outcome": "conflicts",
+                                                          "points": -3.0, "text": "country CO conflicts"}]}))
     for disbursement_id in cleared:
         session.add(RunItem(run_id=run_id, disbursement_id=disbursement_id, outcome="cleared", reason="no hit"))
     session.flush()

@@ -71,3 +71,15 @@ def verify(session: Session) -> Verification:
             return Verification(False, count, event.seq, "its content does not match its hash (altered event)")
         prev_hash = event.hash
     return Verification(True, count)
+
+
+def head(session: Session) -> dict[str, Any] | None:
+    """The newest event's sequence number and hash: an anchor a manifest keeps, so a later
+    truncation of the trail (deleting its newest events) is detectable."""
+    last = session.scalar(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1))
+    return {"seq": last.seq, "hash": last.hash} if last else None
+
+
+def check_anchor(session: Session, anchor: dict[str, Any]) -> bool:
+    event = session.get(AuditEvent, anchor["seq"])
+    return event is not None and event.hash == anchor["hash"]

@@ -12,7 +12,7 @@ import sys
 from aidvet.errors import AidvetError
 
 # Each module here adds its own sub-commands; add a new group by adding its module name.
-COMMAND_MODULES = ("db", "sample", "lists", "run", "ingest", "screen", "review")
+COMMAND_MODULES = ("db", "sample", "lists", "ingest", "screen", "run", "review", "audit", "replay")
 
 
 def build_parser() -> argparse.ArgumentParser:

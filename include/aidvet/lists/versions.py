@@ -28,6 +28,7 @@ import pandas as pd
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from aidvet.audit import chain
 from aidvet.config import settings
 from aidvet.errors import ListRejected
 from aidvet.lists.model import Entity
@@ -111,13 +112,22 @@ def store_version(session: Session, parsed: ParsedList, *, retrieved_at: datetim
     problems += suite_problems(parsed, previous, accept_shrink, max_shrink)
     if problems:
         version.status, version.reason = REJECTED, "; ".join(problems)
+        chain.append(session, "list.rejected", subject=f"list version {version.id}",
+                     payload={"source": version.source, "sha256": version.sha256, "reason": version.reason,
+                              "files": version.files})
         session.commit()  # the rejection stays on record even though the caller's block raises
         raise ListRejected(f"list version {version.id} ({version.source}, {len(parsed.entities)} entities) "
                            f"rejected: {version.reason}")
     version.status, version.reason = ACCEPTED, None
     write_entities(session, version, parsed.entities)
-    session.add(compute_delta(session, version, previous))
+    delta = compute_delta(session, version, previous)
+    session.add(delta)
     session.flush()
+    chain.append(session, "list.accepted", subject=f"list version {version.id}",
+                 payload={"source": version.source, "sha256": version.sha256, "counts": version.counts,
+                          "files": version.files, "previous_version_id": delta.previous_version_id,
+                          "delta": {"added": len(delta.added), "removed": len(delta.removed),
+                                    "changed": len(delta.changed)}})
     return version
 
 

@@ -37,6 +37,7 @@ class HitEvidence:
     party_segments: list[Segment]
     entity_segments: list[Segment]
     token_pairs: list[dict[str, Any]]
+    attributes: list[dict[str, Any]]  # date of birth / country / identifier / kind checks: agrees, conflicts...
     stale_whitelist: list[tuple[Any, list[str]]] = field(default_factory=list)
 
 
@@ -89,7 +90,8 @@ def _hit_evidence(session: Session, hit: ScreeningHit, disbursement: Disbursemen
     return HitEvidence(hit=hit, party=party_fields, entity=entity, version=session.get(ListVersion, hit.list_version_id),
                        party_segments=highlight(party_fields.get("name") or "", input_tokens),
                        entity_segments=highlight(hit.matched_name or "", list_tokens),
-                       token_pairs=pairs, stale_whitelist=stale)
+                       token_pairs=pairs, stale_whitelist=stale,
+                       attributes=[check for check in (hit.details or {}).get("attributes", []) if isinstance(check, dict)])
 
 
 def highlight(name: str, tokens: set[str]) -> list[Segment]:

@@ -26,7 +26,7 @@ from aidvet.screening.weights import DEFAULT_WEIGHTS, INITIAL_WEIGHT, TokenWeigh
 MIN_FUZZY_LENGTH = 4
 LONG_TOKEN = 8
 # A fuzzy pair earns 1 - FUZZY_PENALTY * (1 - similarity); similarity is 1 - edits / longer length.
-FUZZY_PENALTY = 1.0
+FUZZY_PENALTY = 0.75
 DOUBLED_CREDIT = 0.95
 _DOUBLED = re.compile(r"(.)\1+")
 INITIAL_CREDIT = 0.8
@@ -211,10 +211,10 @@ def fused_possible(query: PreparedName, listed: PreparedName) -> bool:
 
 
 def fused_score(query: PreparedName, listed: PreparedName) -> float:
-    """Similarity of the joined letters (in the order used and the order written), else 0:
-    catches words split differently ("AL QAIDA" / "ALQAIDA", "Myong-Chin" / "Myongc-Hin")."""
-    if query.tokens == listed.tokens:
-        return 0.0
+    """Similarity of the joined letters (in the order used and the order written) when the names
+    have different numbers of words ("AL QAIDA" / "ALQAIDA", "Xi Jinping" / "Xi Jin Ping"), else 0."""
+    if len(query.tokens) == len(listed.tokens):
+        return 0.0  # as many words on both sides: the token comparison judges them
     similarity = max(
         Indel.normalized_similarity(query.compact, listed.compact, score_cutoff=FUSED_CUTOFF),
         Indel.normalized_similarity(query.compact, listed.written, score_cutoff=FUSED_CUTOFF),

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from anyascii import anyascii
+from rapidfuzz.distance import OSA
 
 PERSON = "person"
 ORGANIZATION = "organization"
@@ -74,6 +75,7 @@ _LEGAL_FORMS = sorted(
 )
 _MAX_LEGAL_LEN = max(len(form) for form in _LEGAL_FORMS)
 _LEGAL_FIRST_TOKENS = frozenset(form[0] for form in _LEGAL_FORMS)
+_LONG_LEGAL_WORDS = ("limited", "company", "corporation", "incorporated")
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +167,8 @@ def _strip_legal_forms(tokens: list[str]) -> tuple[list[str], list[str]]:
     """Remove legal forms: unambiguous ones anywhere, short ambiguous ones only at the end."""
     kept: list[str] = []
     labels: list[str] = []
+    if tokens and tokens[-1] not in _LEGAL_FORM_LABELS and (word := _misspelt_legal_word(tokens[-1])):
+        tokens = [*tokens[:-1], word]  # "Limeted", "Corportion" at the end of a name
     i = 0
     while i < len(tokens):
         form = _legal_form_at(tokens, i)
@@ -177,6 +181,15 @@ def _strip_legal_forms(tokens: list[str]) -> tuple[list[str], list[str]]:
     if all(token in PARTICLES for token in kept):  # "The Company" keeps its words
         return tokens, []
     return kept, labels
+
+
+def _misspelt_legal_word(token: str) -> str | None:
+    if len(token) < 6:
+        return None
+    for word in _LONG_LEGAL_WORDS:
+        if OSA.distance(token, word, score_cutoff=2 if len(word) >= 8 else 1) <= (2 if len(word) >= 8 else 1):
+            return word
+    return None
 
 
 def _legal_form_at(tokens: list[str], start: int) -> tuple[str, ...] | None:

@@ -23,7 +23,7 @@ def decide(settings: Settings, run_id: str) -> dict[str, int]:
     with session_scope(settings.db_url) as session:
         run = session.get(Run, run_id)
         session.execute(delete(Decision).where(Decision.run_id == run_id, Decision.decided_by == "policy"))
-        hits = _best_hits(session, run_id, policy)
+        hits = best_hits(session.scalars(select(ScreeningHit).where(ScreeningHit.run_id == run_id)), policy)
         outcomes = Counter()
         for item in session.scalars(select(RunItem).where(RunItem.run_id == run_id).order_by(RunItem.disbursement_id)):
             item.outcome, item.reason, item.best_score = decide_item(item, run, hits.get(item.disbursement_id), policy)
@@ -55,13 +55,13 @@ def decide_item(item: RunItem, run: Run, best: ScreeningHit | None, policy: Poli
     return "cleared", f"best hit {best.entity_id} scored {best.score:.1f}, below the hold threshold {threshold:g}", best.score
 
 
-def _best_hits(session, run_id: str, policy: Policy) -> dict[str, ScreeningHit]:
+def best_hits(hits, policy: Policy) -> dict[str, ScreeningHit]:
     """disbursement id -> its strongest hit, judged by margin over the hit's own hold threshold."""
     def margin(hit: ScreeningHit) -> float:
         return hit.score - policy.hold_threshold_for(hit.terrorist)
 
     best: dict[str, ScreeningHit] = {}
-    for hit in session.scalars(select(ScreeningHit).where(ScreeningHit.run_id == run_id)):
+    for hit in hits:
         current = best.get(hit.disbursement_id)
         if current is None or margin(hit) > margin(current):
             best[hit.disbursement_id] = hit

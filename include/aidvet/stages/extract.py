@@ -25,7 +25,7 @@ def extract(settings: Settings, dag_run_id: str) -> str:
     run_id = runs.safe_run_id(dag_run_id)
     policy = load_policy(settings.policy_path)
     with session_scope(settings.db_url) as session:
-        runs.start(session, run_id, dag_run_id=dag_run_id, policy_hash=policy.sha256)
+        runs.start(session, run_id, dag_run_id=dag_run_id, policy=policy)
         enrolled: dict[str, list[str]] = {}  # disbursement id -> failures known before validation
         for path in settings.inputs:
             enrolled.update(_ingest_one(session, run_id, Path(path)))

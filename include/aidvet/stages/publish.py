@@ -12,9 +12,10 @@ from sqlalchemy import select
 
 from aidvet import runs
 from aidvet.artifacts import ArtifactRoot
+from aidvet.audit import chain
 from aidvet.config import Settings
 from aidvet.policy import load_policy
-from aidvet.publish import report, tables
+from aidvet.publish import report, snapshot, tables
 from aidvet.stages.common import run_disbursements
 from aidvet.store.db import session_scope
 from aidvet.store.models import ListVersion, Party, Run, ScreeningHit, SourceFile
@@ -27,12 +28,16 @@ def publish(settings: Settings, run_id: str) -> str:
         run = session.get(Run, run_id)
         frame = run_disbursements(session, run_id)
         frames = split_by_outcome(frame, _held_evidence(session, run_id))
+        inputs = snapshot.snapshot_tables(session, frame)
         manifest = build_manifest(session, run, frame, frames, settings, policy.sha256)
+        manifest["audit_anchor"] = chain.head(session)  # the trail up to here; `aidvet audit verify` checks it
     staging = ArtifactRoot(settings.artifact_root).stage(run_id)
     try:
         for outcome, table in frames.items():
             staging.write_bytes(f"{outcome}.csv", tables.to_csv_bytes(table))
             staging.write_bytes(f"{outcome}.parquet", tables.to_parquet_bytes(table))
+        for name, table in inputs.items():
+            staging.write_bytes(f"snapshot/{name}.parquet", tables.to_parquet_bytes(table))
         staging.write_bytes("report.html", report.render(manifest, frames).encode("utf-8"))
         manifest["outputs"] = dict(sorted(staging.sha256.items()))
         staging.write_bytes("manifest.json", json.dumps(manifest, indent=2, sort_keys=True).encode("utf-8"))

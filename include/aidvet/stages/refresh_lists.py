@@ -51,12 +51,9 @@ def refresh_source(source: str, *, db_url: str, urls: list[str], download_root: 
         with session_scope(db_url) as session:
             version = store_version(session, parsed, accept_shrink=accept_shrink)
             result = RefreshResult(source, "new", version.id, f"{len(parsed.entities)} entities")
-            chain.append(session, "list.accepted", subject=f"list version {version.id}",
-                         payload={"source": parsed.source, "sha256": parsed.sha256, "counts": version.counts,
-                                  "files": parsed.files})
         return result
-    except ListRejected as error:
-        return _record(db_url, RefreshResult(source, "rejected", detail=str(error)))
+    except ListRejected as error:  # store_version recorded the rejection and its audit event
+        return RefreshResult(source, "rejected", detail=str(error))
 
 
 def _collect(source: str, urls: list[str], download_root: Path, drop_folder: Path | None) -> list[Path]:

@@ -73,14 +73,19 @@ def _valid_items(session: Session, run_id: str) -> list[Disbursement]:
 
 
 def _parties_by_item(session: Session, items: list[Disbursement]) -> dict[str, list[Party]]:
-    """disbursement id -> the parties its money reaches."""
     award_primes = dict(session.execute(select(Award.award_id, Award.prime_party_key)).all())
     payee_keys = {d.payee_key for d in items if d.payee_key}
     wanted = payee_keys | {award_primes.get(d.award_id) for d in items} - {None}
     parties = {p.party_key: p for p in session.scalars(select(Party).where(Party.party_key.in_(wanted)))}
-    individuals: dict[str, list[Party]] = {}
-    for person in session.scalars(select(Party).where(Party.parent_key.in_(payee_keys))):
-        individuals.setdefault(person.parent_key, []).append(person)
+    individuals = list(session.scalars(select(Party).where(Party.parent_key.in_(payee_keys))))
+    return parties_reached(items, award_primes, parties, individuals)
+
+
+def parties_reached(items, award_primes: dict, parties: dict, individuals: list) -> dict[str, list]:
+    """disbursement id -> the parties its money reaches: payee, the award's prime, the payee's key individuals."""
+    by_parent: dict[str, list] = {}
+    for person in individuals:
+        by_parent.setdefault(person.parent_key, []).append(person)
     result = {}
     for d in items:
         keys = [d.payee_key, award_primes.get(d.award_id)]
@@ -88,15 +93,13 @@ def _parties_by_item(session: Session, items: list[Disbursement]) -> dict[str, l
         if d.payee_key not in parties:  # a payee known only by name in the disbursement row
             found.append(Party(party_key=f"name:{d.payee_name}", name=d.payee_name, kind="organization",
                                role="payee", country=d.country, content_hash=""))
-        result[d.disbursement_id] = found + individuals.get(d.payee_key, [])
+        result[d.disbursement_id] = found + by_parent.get(d.payee_key, [])
     return result
 
 
-def _screen(session: Session, run: Run, policy: Policy, parties_by_item: dict[str, list[Party]]) -> list[ScreeningHit]:
-    entities = versions.load_entities(session, run.list_version_ids)
-    version_of = dict(session.execute(select(ListEntity.entity_id, ListEntity.version_id)
-                                      .where(ListEntity.version_id.in_(run.list_version_ids))).all())
-    screener = Screener(entities, threshold=policy.record_threshold)
+def screen_parties(entities, threshold: float, parties_by_item: dict[str, list]) -> list[tuple[str, object, object]]:
+    """(disbursement id, party, hit) for every hit at or above `threshold`; each party is screened once."""
+    screener = Screener(entities, threshold=threshold)
     unique = {p.party_key: p for parties in parties_by_item.values() for p in parties if p.name}
     queries = [Query(id=p.party_key, name=p.name, kind="person" if p.kind == "person" else "organization",
                      country=p.country, date_of_birth=p.date_of_birth, id_number=p.id_number)
@@ -104,13 +107,17 @@ def _screen(session: Session, run: Run, policy: Policy, parties_by_item: dict[st
     hits_by_party: dict[str, list] = {}
     for hit in screener.screen(queries):
         hits_by_party.setdefault(hit.query_id, []).append(hit)
-    rows = []
-    for disbursement_id, parties in parties_by_item.items():
-        for party in parties:
-            for hit in hits_by_party.get(party.party_key, []):
-                rows.append(ScreeningHit(
-                    run_id=run.run_id, disbursement_id=disbursement_id, party_key=party.party_key,
-                    list_version_id=version_of[hit.entity_id], entity_id=hit.entity_id, score=hit.score,
-                    matched_name=hit.matched_name, matched_alias=hit.matched_alias, programs=list(hit.programs),
-                    terrorist=hit.terrorist, explanation=hit.explanation, details=hit.details))
-    return rows
+    return [(disbursement_id, party, hit)
+            for disbursement_id, parties in parties_by_item.items()
+            for party in parties for hit in hits_by_party.get(party.party_key, [])]
+
+
+def _screen(session: Session, run: Run, policy: Policy, parties_by_item: dict[str, list[Party]]) -> list[ScreeningHit]:
+    entities = versions.load_entities(session, run.list_version_ids)
+    version_of = dict(session.execute(select(ListEntity.entity_id, ListEntity.version_id)
+                                      .where(ListEntity.version_id.in_(run.list_version_ids))).all())
+    return [ScreeningHit(run_id=run.run_id, disbursement_id=disbursement_id, party_key=party.party_key,
+                         list_version_id=version_of[hit.entity_id], entity_id=hit.entity_id, score=hit.score,
+                         matched_name=hit.matched_name, matched_alias=hit.matched_alias, programs=list(hit.programs),
+                         terrorist=hit.terrorist, explanation=hit.explanation, details=hit.details)
+            for disbursement_id, party, hit in screen_parties(entities, policy.record_threshold, parties_by_item)]

@@ -186,6 +186,16 @@ class ListDelta(Base):
     changed: Mapped[dict[str, Any]] = mapped_column(default=dict)  # entity id -> changed field names
 
 
+class PolicyVersion(Base):
+    """Each distinct policy file a run used, kept whole so a replay applies exactly that policy."""
+
+    __tablename__ = "policy_versions"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    content: Mapped[str] = mapped_column(Text)
+    first_used_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class AuditEvent(Base):
     """Append-only, hash-chained: `hash` covers this event and `prev_hash`; prev_hash is unique,
     so two writers can never fork the chain."""

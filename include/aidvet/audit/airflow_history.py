@@ -1,0 +1,42 @@
+"""A DAG run's history from Airflow's metadata database (plain SQL on `dag_run` and
+`task_instance`, so the audit export needs no scheduler and no Airflow import)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import SQLAlchemyError
+
+
+def airflow_db_url(project_home: Path) -> str:
+    """AIDVET_AIRFLOW_DB_URL, else Airflow's own setting, else the project-local SQLite file."""
+    explicit = os.environ.get("AIDVET_AIRFLOW_DB_URL") or os.environ.get("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN")
+    if explicit:
+        return explicit
+    home = Path(os.environ.get("AIRFLOW_HOME", project_home / "var" / "airflow"))
+    return f"sqlite:///{home / 'airflow.db'}"
+
+
+def dag_run_history(url: str, dag_run_id: str) -> dict[str, Any]:
+    """{"dag_runs": [...], "task_instances": [...]} for every DAG run with that run id, or an "error"."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            runs = connection.execute(text("SELECT * FROM dag_run WHERE run_id = :run_id"),
+                                      {"run_id": dag_run_id}).mappings().all()
+            tasks = connection.execute(
+                text("SELECT * FROM task_instance WHERE run_id = :run_id ORDER BY start_date, task_id, map_index"),
+                {"run_id": dag_run_id}).mappings().all()
+    except SQLAlchemyError as error:
+        return {"dag_runs": [], "task_instances": [], "error": f"{url}: {error.__class__.__name__}: {error}"}
+    finally:
+        engine.dispose()
+    return {"dag_runs": [_plain(row) for row in runs], "task_instances": [_plain(row) for row in tasks]}
+
+
+def _plain(row) -> dict[str, Any]:
+    return {key: (value if isinstance(value, (str, int, float, bool, type(None))) else str(value))
+            for key, value in row.items()}
