@@ -77,3 +77,12 @@ def write_bytes(uri: str, data: bytes) -> None:
     fs.makedirs(fs._parent(path), exist_ok=True)
     with fs.open(path, "wb") as handle:
         handle.write(data)
+
+
+def replace_folder(local: Path, uri: str) -> None:
+    """Copy a local folder to `uri`, replacing what an earlier attempt put there."""
+    fs, path = fsspec.core.url_to_fs(uri)
+    if fs.exists(path):
+        fs.rm(path, recursive=True)
+    fs.makedirs(fs._parent(path), exist_ok=True)
+    fs.put(str(local), path, recursive=True)

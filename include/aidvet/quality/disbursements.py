@@ -44,7 +44,7 @@ def with_derived_columns(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def validate_disbursements(frame: pd.DataFrame, *, known_award_ids: list[str], expectations_dir: Path,
-                           policy: QualityPolicy = QualityPolicy()) -> QualityResult:
+                           policy: QualityPolicy = QualityPolicy(), docs_dir: Path | None = None) -> QualityResult:
     latest = policy.latest_date or date.fromordinal(date.today().toordinal() + 365)
     parameters = {
         "iso_4217_codes": list(iso_4217_codes()),
@@ -53,7 +53,8 @@ def validate_disbursements(frame: pd.DataFrame, *, known_award_ids: list[str], e
         "earliest_date": datetime.combine(policy.earliest_date, datetime.min.time()),
         "latest_date": datetime.combine(latest, datetime.min.time()),
     }
-    result = run_suite(with_derived_columns(frame[COLUMNS]), load_suite_json(expectations_dir, SUITE), parameters)
+    result = run_suite(with_derived_columns(frame[COLUMNS]), load_suite_json(expectations_dir, SUITE), parameters,
+                       docs_dir=docs_dir)
     bad = len(result.structural_rows)
     if len(frame) and bad / len(frame) > policy.max_bad_share:
         result.batch_failures.append(

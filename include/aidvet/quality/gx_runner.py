@@ -19,7 +19,11 @@ import pandas as pd
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
 import great_expectations as gx  # noqa: E402  (after the analytics switch)
+from great_expectations.checkpoint import UpdateDataDocsAction  # noqa: E402
 from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: E402
+
+RESULT_FORMAT = {"result_format": "COMPLETE"}
+DOCS_SITE = "aidvet_run"
 
 
 @dataclass
@@ -40,25 +44,49 @@ def load_suite_json(expectations_dir: Path, name: str) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-@lru_cache(maxsize=1)
-def _context():
+def _new_context():
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
     return context
 
 
-def run_suite(frame: pd.DataFrame, suite_json: dict[str, Any], parameters: dict[str, Any]) -> QualityResult:
-    context = _context()
-    name = suite_json["name"]
+@lru_cache(maxsize=1)
+def _shared_context():
+    return _new_context()
+
+
+def _batch_definition(context, name: str):
     source = context.data_sources.add_or_update_pandas(f"aidvet_{name}")
     asset = source.get_asset(name) if name in source.get_asset_names() else source.add_dataframe_asset(name)
-    definition = next((d for d in asset.batch_definitions if d.name == "whole"), None) \
+    return next((d for d in asset.batch_definitions if d.name == "whole"), None) \
         or asset.add_batch_definition_whole_dataframe("whole")
-    batch = definition.get_batch(batch_parameters={"dataframe": frame.reset_index(drop=True)})
+
+
+def run_suite(frame: pd.DataFrame, suite_json: dict[str, Any], parameters: dict[str, Any],
+              docs_dir: Path | None = None) -> QualityResult:
+    """Validate `frame`; with `docs_dir`, also build Great Expectations Data Docs (HTML) there."""
     suite = gx.ExpectationSuite(**json.loads(json.dumps(suite_json)))
-    validation = batch.validate(suite, result_format={"result_format": "COMPLETE"},
-                                expectation_parameters=parameters)
-    return _collect(name, frame, validation)
+    data = frame.reset_index(drop=True)
+    if docs_dir is None:
+        batch = _batch_definition(_shared_context(), suite.name).get_batch(batch_parameters={"dataframe": data})
+        validation = batch.validate(suite, result_format=RESULT_FORMAT, expectation_parameters=parameters)
+    else:
+        validation = _validate_with_data_docs(data, suite, parameters, Path(docs_dir))
+    return _collect(suite.name, frame, validation)
+
+
+def _validate_with_data_docs(data: pd.DataFrame, suite, parameters: dict[str, Any], docs_dir: Path):
+    context = _new_context()  # a context of its own: its Data Docs site is this folder only
+    context.add_data_docs_site(DOCS_SITE, {
+        "class_name": "SiteBuilder", "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)}})
+    definition = context.validation_definitions.add(gx.ValidationDefinition(
+        name=suite.name, data=_batch_definition(context, suite.name), suite=context.suites.add(suite)))
+    checkpoint = context.checkpoints.add(gx.Checkpoint(
+        name=suite.name, validation_definitions=[definition], result_format=RESULT_FORMAT,
+        actions=[UpdateDataDocsAction(name="data_docs", site_names=[DOCS_SITE])]))
+    result = checkpoint.run(batch_parameters={"dataframe": data}, expectation_parameters=parameters)
+    return next(iter(result.run_results.values()))
 
 
 def _collect(name: str, frame: pd.DataFrame, validation) -> QualityResult:

@@ -3,8 +3,8 @@
 A candidate record can only reach `needed` if the query tokens that have a neighbour in it (their
 reach) weigh enough: the record's own tokens are all assumed paired at first, and the query
 tokens without a neighbour in it stay unpaired. Candidates are grouped by which query tokens reach
-them, so each group's bound reduces to one minimum on the record's paired weight, checked with
-set operations and one comparison per record. The survivors get a second, tighter bound (their
+them, so each group's bound is a little arithmetic per record: each query token pairs with one list
+token at most, no heavier than its heaviest neighbour, so the record's other tokens stay unpaired. The survivors get a second, tighter bound (their
 list tokens no query token reaches stay unpaired too). Fused-letters and acronym comparisons are
 bounded separately: by joined length, and by the acronym lookups that found the record.
 """
@@ -17,6 +17,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
 from aidvet.screening.compare import FUSED_CUTOFF, PERSON_UNMATCHED_FACTOR, fused_score
+from aidvet.screening.weights import UNMATCHED_GENERIC_WEIGHT
 from aidvet.screening.index import NameIndex, Neighbours
 from aidvet.screening.prepare import PreparedName
 
@@ -43,8 +44,9 @@ def reachable_records(index: NameIndex, query: PreparedName, found: Sequence[Nei
     share = needed / 100.0
     if share <= 0:
         return list(records)
-    tokens = [(neighbours.reach, paired, unpaired)
+    tokens = [(neighbours.reach, paired, unpaired, neighbours.partner_weight)
               for neighbours, (paired, unpaired) in zip(found, query_weights) if neighbours is not None]
+    initial_count = sum(1 for neighbours in found if neighbours is None)
     initials = sum(paired for neighbours, (paired, _) in zip(found, query_weights) if neighbours is None)
     reachable_tokens: set[str] = set()
     for neighbours in found:
@@ -53,28 +55,27 @@ def reachable_records(index: NameIndex, query: PreparedName, found: Sequence[Nei
     kept = list(always & records)
     kept.extend(index.with_initials & records)
     rest = records - always - index.with_initials
-    paired_weight = index.paired_weight
+    paired_weight, unpaired_weight = index.paired_weight, index.unpaired_weight
+    factor = PERSON_UNMATCHED_FACTOR * share
+    keep = 1.0 - share
     failed: list[int] = []
-    for pattern, members in _token_groups(rest, [reach for reach, _, _ in tokens]).items():
+    for pattern, members in _token_groups(rest, [token[0] for token in tokens]).items():
         matched = initials + sum(tokens[i][1] for i in pattern)
-        unmatched = sum(unpaired for i, (_, _, unpaired) in enumerate(tokens) if i not in pattern)
-        minimum = _minimum_paired_weight(matched, unmatched, share)
+        unmatched = sum(token[2] for i, token in enumerate(tokens) if i not in pattern)
+        # Each query token pairs with one list token at most, no heavier than its heaviest
+        # neighbour: the record's other tokens stay unpaired.
+        pair_cap = initial_count + sum(tokens[i][3] for i in pattern)
+        unpair_cap = initial_count + sum(max(tokens[i][3], UNMATCHED_GENERIC_WEIGHT) for i in pattern)
         for number in members:
-            if paired_weight[number] >= minimum and _two_sided(index, number, reachable_tokens, matched,
-                                                               unmatched) >= needed:
+            paired = matched + min(paired_weight[number], pair_cap)
+            unpaired = unmatched + max(0.0, unpaired_weight[number] - unpair_cap)
+            if paired * keep >= factor * unpaired and _two_sided(
+                    index, number, reachable_tokens, matched, unmatched) >= needed:
                 kept.append(number)
             else:
                 failed.append(number)
     kept.extend(_fused_reaching(index, query, failed, needed))
     return kept
-
-
-def _minimum_paired_weight(matched: float, unmatched: float, share: float) -> float:
-    """Least paired weight of a record's own tokens for (matched + w) / (matched + w +
-    factor * unmatched) to reach `share`."""
-    if share >= 1.0:
-        return 0.0 if unmatched == 0 else float("inf")
-    return PERSON_UNMATCHED_FACTOR * unmatched * share / (1.0 - share) - matched
 
 
 def _two_sided(index: NameIndex, number: int, reachable_tokens: set[str], matched: float, unmatched: float) -> float:
@@ -94,7 +95,10 @@ def _fused_reaching(index: NameIndex, query: PreparedName, numbers: list[int], n
     shortest = length * FUSED_CUTOFF / (2 - FUSED_CUTOFF)
     longest = length * (2 - FUSED_CUTOFF) / FUSED_CUTOFF
     compact_length = index.compact_length
-    numbers = [number for number in numbers if shortest <= compact_length[number] <= longest]
+    token_count = index.token_count
+    words = len(query.tokens)
+    numbers = [number for number in numbers
+               if token_count[number] != words and shortest <= compact_length[number] <= longest]
     if not numbers:
         return []
     listed = [index.records[number].prepared for number in numbers]

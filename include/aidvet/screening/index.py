@@ -123,7 +123,9 @@ class NameIndex:
         # Per record: total weight of its tokens when paired, and whether it has initials.
         self.paired_weight = [sum(paired for paired, _ in record.weights) for record in self.records]
         self.has_initials = [any(len(token) == 1 for token in record.prepared.tokens) for record in self.records]
+        self.unpaired_weight = [sum(unpaired for _, unpaired in record.weights) for record in self.records]
         self.compact_length = [len(record.prepared.compact) for record in self.records]
+        self.token_count = [len(record.prepared.tokens) for record in self.records]
         self.with_initials = {number for number, initials in enumerate(self.has_initials) if initials}
         self._neighbours: dict[str, Neighbours] = {}
 

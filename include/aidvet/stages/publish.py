@@ -18,7 +18,7 @@ from aidvet.policy import load_policy
 from aidvet.publish import report, snapshot, tables
 from aidvet.stages.common import run_disbursements
 from aidvet.store.db import session_scope
-from aidvet.store.models import ListVersion, Party, Run, ScreeningHit, SourceFile
+from aidvet.store.models import ListDelta, ListVersion, Party, Run, ScreeningHit, SourceFile
 
 
 def publish(settings: Settings, run_id: str) -> str:
@@ -31,6 +31,8 @@ def publish(settings: Settings, run_id: str) -> str:
         inputs = snapshot.snapshot_tables(session, frame)
         manifest = build_manifest(session, run, frame, frames, settings, policy.sha256)
         manifest["audit_anchor"] = chain.head(session)  # the trail up to here; `aidvet audit verify` checks it
+        trend = recent_runs(session, run) + [{"run_id": run.run_id, "label": "this run", "status": "this run",
+                                              "counts": manifest["counts"]}]
     staging = ArtifactRoot(settings.artifact_root).stage(run_id)
     try:
         for outcome, table in frames.items():
@@ -38,7 +40,7 @@ def publish(settings: Settings, run_id: str) -> str:
             staging.write_bytes(f"{outcome}.parquet", tables.to_parquet_bytes(table))
         for name, table in inputs.items():
             staging.write_bytes(f"snapshot/{name}.parquet", tables.to_parquet_bytes(table))
-        staging.write_bytes("report.html", report.render(manifest, frames).encode("utf-8"))
+        staging.write_bytes("report.html", report.render(manifest, frames, trend).encode("utf-8"))
         manifest["outputs"] = dict(sorted(staging.sha256.items()))
         staging.write_bytes("manifest.json", json.dumps(manifest, indent=2, sort_keys=True).encode("utf-8"))
         uri = staging.commit()
@@ -90,9 +92,27 @@ def build_manifest(session, run: Run, frame: pd.DataFrame, frames: dict[str, pd.
         "policy": {"path": str(settings.policy_path), "sha256": policy_hash},
         "inputs": [dict(row) for row in inputs],
         "list_versions": [{"id": v.id, "source": v.source, "sha256": v.sha256, "published_at": v.published_at,
-                           "retrieved_at": v.retrieved_at.isoformat(), "counts": v.counts} for v in versions],
+                           "retrieved_at": v.retrieved_at.isoformat(), "counts": v.counts,
+                           "delta": _delta_summary(session, v.id)} for v in versions],
         "screening_unavailable": run.screening_unavailable,
         "counts": {"input": len(frame), **{outcome: len(table) for outcome, table in frames.items()}},
         "amounts": {"input": tables.amounts_by_currency(frame),
                     **{outcome: tables.amounts_by_currency(table) for outcome, table in frames.items()}},
     }
+
+
+def _delta_summary(session, version_id: int) -> dict | None:
+    delta = session.get(ListDelta, version_id)
+    if delta is None:
+        return None
+    return {"previous_version_id": delta.previous_version_id, "added": len(delta.added),
+            "removed": len(delta.removed), "changed": len(delta.changed)}
+
+
+def recent_runs(session, run: Run, limit: int = 14) -> list[dict]:
+    """The succeeded runs before this one, oldest first, for the report's trend."""
+    earlier = session.scalars(select(Run).where(Run.status == "succeeded", Run.run_id != run.run_id,
+                                                Run.started_at <= run.started_at)
+                              .order_by(Run.started_at.desc()).limit(limit - 1)).all()
+    return [{"run_id": r.run_id, "label": r.started_at.strftime("%m-%d %H:%M"), "status": r.status,
+             "counts": r.counts} for r in reversed(earlier)]

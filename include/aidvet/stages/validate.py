@@ -4,6 +4,8 @@ a batch-level failure stops the run before screening, so nothing of it is publis
 from __future__ import annotations
 
 import json
+import tempfile
+from pathlib import Path
 
 from sqlalchemy import select, update
 
@@ -25,8 +27,10 @@ def validate(settings: Settings, run_id: str) -> str:
     with session_scope(settings.db_url) as session:
         frame = run_disbursements(session, run_id)
         known_awards = list(session.scalars(select(Award.award_id)))
-        result = validate_disbursements(frame, known_award_ids=known_awards,
-                                        expectations_dir=settings.expectations_dir, policy=policy.quality)
+        with tempfile.TemporaryDirectory(prefix="aidvet-data-docs-") as docs:
+            result = validate_disbursements(frame, known_award_ids=known_awards, docs_dir=Path(docs),
+                                            expectations_dir=settings.expectations_dir, policy=policy.quality)
+            artifacts.replace_folder(Path(docs), f"{quality_uri(settings, run_id)}/data_docs")
         for index, reasons in result.row_failures.items():
             known = list(frame.at[index, "quality_failures"] or [])  # e.g. "record could not be read"
             session.execute(update(RunItem).where(RunItem.run_id == run_id,
@@ -44,7 +48,12 @@ def validate(settings: Settings, run_id: str) -> str:
     return run_id
 
 
+def quality_uri(settings: Settings, run_id: str) -> str:
+    """Where a run's data-quality results live: disbursements.json and data_docs/index.html."""
+    return f"{ArtifactRoot(settings.artifact_root).url.rstrip('/')}/quality/{run_id}"
+
+
 def _save_report(settings: Settings, run_id: str, report: dict) -> None:
     """Keep GE's full validation result beside the run's outputs."""
-    uri = f"{ArtifactRoot(settings.artifact_root).url.rstrip('/')}/quality/{run_id}/disbursements.json"
-    artifacts.write_bytes(uri, json.dumps(report, indent=1, default=str).encode())
+    artifacts.write_bytes(f"{quality_uri(settings, run_id)}/disbursements.json",
+                          json.dumps(report, indent=1, default=str).encode())
