@@ -13,12 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rapidfuzz import process
-from rapidfuzz.distance import Indel
-
 from aidvet.screening.compare import FUSED_CUTOFF, PERSON_UNMATCHED_FACTOR, fused_score
 from aidvet.screening.weights import UNMATCHED_GENERIC_WEIGHT
-from aidvet.screening.index import NameIndex, Neighbours
+from aidvet.screening.index import NameIndex, Neighbours, letter_mask
 from aidvet.screening.prepare import PreparedName
 
 
@@ -90,21 +87,20 @@ def _two_sided(index: NameIndex, number: int, reachable_tokens: set[str], matche
 
 
 def _fused_reaching(index: NameIndex, query: PreparedName, numbers: list[int], needed: float) -> list[int]:
-    """Records whose fused-letters score reaches `needed`: one rapidfuzz call for all of them."""
+    """Records whose fused-letters score reaches `needed`. Indel similarity FUSED_CUTOFF allows
+    few insertions and deletions: the joined lengths must be close and the sets of letters used
+    nearly the same (each letter only one side uses costs at least one edit)."""
     length = len(query.compact)
-    shortest = length * FUSED_CUTOFF / (2 - FUSED_CUTOFF)
-    longest = length * (2 - FUSED_CUTOFF) / FUSED_CUTOFF
-    compact_length = index.compact_length
-    token_count = index.token_count
+    letters = letter_mask(query.compact)
+    slack = 1.0 - FUSED_CUTOFF
+    token_count, compact_length, masks = index.token_count, index.compact_length, index.letter_masks
     words = len(query.tokens)
-    numbers = [number for number in numbers
-               if token_count[number] != words and shortest <= compact_length[number] <= longest]
-    if not numbers:
-        return []
-    listed = [index.records[number].prepared for number in numbers]
-    matrix = process.cdist([query.compact, query.written], [name.compact for name in listed] + [name.written for name in listed],
-                           scorer=Indel.normalized_similarity, score_cutoff=FUSED_CUTOFF, workers=1)
-    count = len(numbers)
-    return [number for column, number in enumerate(numbers)
-            if (matrix[0, column] or matrix[0, count + column] or matrix[1, column])
-            and fused_score(query, listed[column]) >= needed]
+    return [
+        number for number in numbers
+        if token_count[number] != words
+        and abs(compact_length[number] - length) <= slack * (compact_length[number] + length)
+        and (letters ^ masks[number]).bit_count() <= slack * (compact_length[number] + length)
+        and fused_score(query, index.records[number].prepared) >= needed
+    ]
+
+

@@ -59,6 +59,14 @@ class NameRecord:
     weights: tuple[tuple[float, float], ...] = ()  # per token: (paired, unpaired) weight
 
 
+def letter_mask(text: str) -> int:
+    """One bit per distinct character (all are ASCII after preparation)."""
+    mask = 0
+    for character in set(text):
+        mask |= 1 << (ord(character) & 127)
+    return mask
+
+
 def _one_deletion(token: str) -> set[str]:
     return {token[:i] + token[i + 1 :] for i in range(len(token))}
 
@@ -126,6 +134,7 @@ class NameIndex:
         self.unpaired_weight = [sum(unpaired for _, unpaired in record.weights) for record in self.records]
         self.compact_length = [len(record.prepared.compact) for record in self.records]
         self.token_count = [len(record.prepared.tokens) for record in self.records]
+        self.letter_masks = [letter_mask(record.prepared.compact) for record in self.records]
         self.with_initials = {number for number, initials in enumerate(self.has_initials) if initials}
         self._neighbours: dict[str, Neighbours] = {}
 
