@@ -1,6 +1,7 @@
 """Replay: re-screen a run's stored inputs against its recorded list versions and policy, and
 report every decision that would differ. With unchanged code there are none; a difference means
-the code (or, with `policy_override`, a what-if policy) would decide otherwise."""
+the code (or, with `policy_override`, a what-if policy) would decide otherwise. The whitelist is
+applied as it stood when the run started; party content is compared as the store holds it now."""
 
 from __future__ import annotations
 
@@ -19,9 +20,9 @@ from aidvet.policy import Policy, parse_policy
 from aidvet.publish.snapshot import read_snapshot
 from aidvet.quality import validate_disbursements
 from aidvet.sources.ingest import UNREADABLE
-from aidvet.stages.decide import best_hits, decide_item
+from aidvet.stages.decide import apply_whitelist, best_hits, decide_item
 from aidvet.stages.screen import parties_reached, screen_parties
-from aidvet.store.models import Decision, Party, PolicyVersion, Run, RunItem, ScreeningHit
+from aidvet.store.models import Decision, ListEntity, Party, PolicyVersion, Run, RunItem, ScreeningHit
 
 
 @dataclass
@@ -52,13 +53,17 @@ def replay(session: Session, settings: Settings, run_id: str, policy_override: P
     failures = _quality_failures(inputs, settings, policy)
     replayed_run = Run(run_id=run_id, screening_unavailable=run.screening_unavailable,
                        list_version_ids=list(run.list_version_ids))
-    hits = _replayed_hits(session, run, policy, inputs, failures)
+    all_hits = _replayed_hits(session, run, policy, inputs, failures)
+    hits = best_hits(all_hits, policy)
     recorded = {d.disbursement_id: d for d in session.scalars(
         select(Decision).where(Decision.run_id == run_id, Decision.decided_by == "policy"))}
     result = ReplayResult(run_id, policy.sha256, list(run.list_version_ids), len(inputs["disbursements"]))
     for disbursement_id in inputs["disbursements"]["disbursement_id"]:
         item = RunItem(run_id=run_id, disbursement_id=disbursement_id, quality_failures=failures[disbursement_id])
         outcome, reason, score = decide_item(item, replayed_run, hits.get(disbursement_id), policy)
+        if outcome == "held" and disbursement_id in hits:
+            item.outcome, item.reason = outcome, reason
+            outcome, reason = apply_whitelist(session, item, all_hits, policy, run.started_at)
         before = recorded.get(disbursement_id)
         before_key = (before.outcome, _rounded(before.score)) if before else ("(no decision)", None)
         if before_key != (outcome, _rounded(score)):
@@ -84,19 +89,21 @@ def _quality_failures(inputs: dict[str, pd.DataFrame], settings: Settings, polic
     return failures
 
 
-def _replayed_hits(session, run: Run, policy: Policy, inputs, failures) -> dict[str, ScreeningHit]:
+def _replayed_hits(session, run: Run, policy: Policy, inputs, failures) -> list[ScreeningHit]:
     if run.screening_unavailable or not run.list_version_ids:
-        return {}
+        return []
     valid = inputs["disbursements"][[not failures[d] for d in inputs["disbursements"]["disbursement_id"]]]
     parties = [Party(**row) for row in inputs["parties"].to_dict("records")]
     reached = parties_reached(list(valid.itertuples()), dict(inputs["awards"].itertuples(index=False)),
                               {p.party_key: p for p in parties if not p.parent_key},
                               [p for p in parties if p.parent_key])
     entities = versions.load_entities(session, run.list_version_ids)
-    hits = [ScreeningHit(disbursement_id=d, party_key=party.party_key, entity_id=hit.entity_id, score=hit.score,
-                         matched_name=hit.matched_name, terrorist=hit.terrorist)
+    version_of = dict(session.execute(select(ListEntity.entity_id, ListEntity.version_id)
+                                      .where(ListEntity.version_id.in_(run.list_version_ids))).all())
+    return [ScreeningHit(disbursement_id=d, party_key=party.party_key, entity_id=hit.entity_id, score=hit.score,
+                         matched_name=hit.matched_name, terrorist=hit.terrorist,
+                         list_version_id=version_of[hit.entity_id])
             for d, party, hit in screen_parties(entities, policy.record_threshold, reached)]
-    return best_hits(hits, policy)
 
 
 def _rounded(score: float | None) -> float | None:

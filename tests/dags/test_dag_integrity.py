@@ -2,7 +2,7 @@
 
 import pytest
 
-EXPECTED_DAGS = {"vet_disbursements", "refresh_watchlists"}
+EXPECTED_DAGS = {"vet_disbursements", "refresh_watchlists", "publish_released"}
 
 
 def test_dagbag_has_no_import_errors(dagbag):

@@ -142,6 +142,10 @@ def test_reviewer_releases_and_a_second_user_approves(api_server):
             assert page.locator("#queue tr[data-item]").count() == 2
             assert "&lt;script&gt;" in page.content() and page.locator("script").count() == 0
             page.screenshot(path=str(ARTIFACTS / "review-queue.png"), full_page=True)
+            page.goto(f"{api_server}/plugin/held-disbursements")  # the nav entry: the queue inside Airflow's UI
+            page.frame_locator("iframe").locator("#queue tr[data-item='1']").wait_for()
+            page.screenshot(path=str(ARTIFACTS / "review-in-airflow.png"))
+            page.goto(f"{api_server}/aidvet-review/")
 
             page.locator("#queue tr[data-item='1'] a").first.click()
             page.wait_for_url("**/aidvet-review/items/1")

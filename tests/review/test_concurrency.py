@@ -1,10 +1,10 @@
-"""Two reviewers deciding the same item at the same moment, on separate PostgreSQL connections."""
+"""Two reviewers deciding the same item at the same moment, on separate connections (PostgreSQL:
+row locks under READ COMMITTED; SQLite: one writer at a time, a stale snapshot cannot write)."""
 
 from __future__ import annotations
 
 import threading
 
-import pytest
 from sqlalchemy import select
 
 from aidvet.review import ReviewConflict, decisions
@@ -13,8 +13,6 @@ from aidvet.store.models import AuditEvent, ReviewDecision, ReviewItem
 
 
 def test_two_users_deciding_at_once_record_exactly_one_decision(queued_store):
-    if not queued_store.startswith("postgresql"):
-        pytest.skip("row locking under concurrent transactions is what PostgreSQL production runs on")
     with session_scope(queued_store) as session:
         item_id = session.scalar(select(ReviewItem.id).where(ReviewItem.disbursement_id == "D1"))
     both_read = threading.Barrier(2, timeout=20)

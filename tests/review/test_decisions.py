@@ -109,3 +109,25 @@ def test_assignment_does_not_bump_the_version(queued_store):
         item = decisions.assign(session, item_id, "alice", "lead")
         assert (item.assignee, item.version) == ("alice", 1)
     _release(queued_store, item_id, expected_version=1)
+
+
+def test_an_item_held_because_screening_was_unavailable_cannot_be_released(store_url):
+    from review_builders import add_base
+
+    from aidvet.review import queue
+    from aidvet.store.models import Run, RunItem
+
+    with session_scope(store_url) as session:
+        add_base(session)
+        session.add(Run(run_id="blind", status="succeeded", list_version_ids=[],
+                        screening_unavailable="screening unavailable: no fresh ofac list"))
+        session.flush()
+        session.add(RunItem(run_id="blind", disbursement_id="D3", outcome="held",
+                            reason="screening unavailable: no fresh ofac list"))
+        session.flush()
+        assert queue.sync_queue(session, "blind").queued == 1
+        item_id = session.scalar(select(ReviewItem.id))
+    with pytest.raises(ReviewError, match="cannot be released unscreened"):
+        _release(store_url, item_id)
+    with session_scope(store_url) as session:
+        decisions.decide(session, item_id, "escalate", "insufficient_data", "wait for the list", "alice")

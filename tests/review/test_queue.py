@@ -9,7 +9,7 @@ from aidvet.audit import chain
 from aidvet.review import ReviewError, queue
 from aidvet.review.queue import QueueFilter
 from aidvet.store.db import session_scope
-from aidvet.store.models import AuditEvent, ListEntity, Party, ReviewItem
+from aidvet.store.models import AuditEvent, Party, ReviewItem
 
 from review_builders import HELD, add_list_version, add_run, entity
 
@@ -82,7 +82,7 @@ def test_changed_listed_entity_opens_a_new_item(queued_store):
     assert (result.queued, result.rejoined, result.superseded) == (1, 1, 1)
 
 
-@pytest.mark.parametrize("query, expected", [
+FILTERS = [
     (QueueFilter(program="fto"), {"D1"}),
     (QueueFilter(country="co"), {"D2"}),
     (QueueFilter(min_score=95), {"D1"}),
@@ -92,10 +92,13 @@ def test_changed_listed_entity_opens_a_new_item(queued_store):
     (QueueFilter(source="un"), set()),
     (QueueFilter(status="released"), set()),
     (QueueFilter(min_age_days=1), set()),
-])
-def test_filters(queued_store, query, expected):
+]
+
+
+def test_filters(queued_store):
     with session_scope(queued_store) as session:
-        assert {row.disbursement_id for row in queue.list_items(session, query)} == expected
+        for query, expected in FILTERS:
+            assert {row.disbursement_id for row in queue.list_items(session, query)} == expected, query
 
 
 def test_age_filter_and_sorting(queued_store):

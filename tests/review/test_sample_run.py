@@ -1,16 +1,19 @@
-"""The queue on a real run of the sample data: every held item is queued once, a re-run adds nothing."""
+"""The queue on real runs of the sample data: the decide stage queues every held item once, a
+re-run adds nothing, and an approved, whitelisted release clears that pair in the next run."""
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
 from pathlib import Path
 
+import pandas as pd
 from sqlalchemy import select
 
 from aidvet.lists import load_files
 from aidvet.lists.versions import store_version
 from aidvet.pipeline import run_pipeline
 from aidvet.review import decisions, queue, whitelist
+from aidvet.runs import safe_run_id
 from aidvet.store.db import session_scope
 from aidvet.store.models import ReviewItem, RunItem, ScreeningHit
 
@@ -26,7 +29,7 @@ def test_held_items_of_a_sample_run_are_queued_once(sample_settings):
         run_id = session.scalars(select(RunItem.run_id).distinct()).one()
         held = set(session.scalars(select(RunItem.disbursement_id).where(RunItem.outcome == "held")))
         assert held, "the sample data holds some disbursements"
-        assert queue.sync_queue(session, run_id).queued == len(held)
+        assert queue.sync_queue(session, run_id).queued == 0  # the decide stage queued them already
         rows = queue.list_items(session)
         assert {row.disbursement_id for row in rows} == held
         first = next(row for row in rows if row.entity_id)
@@ -43,3 +46,47 @@ def test_held_items_of_a_sample_run_are_queued_once(sample_settings):
                                                           ScreeningHit.disbursement_id == first.disbursement_id))
         now = datetime.now(timezone.utc)
         assert all(whitelist.whitelist_for_hit(session, hit, now) is not None for hit in hits)
+        cleared = session.get(RunItem, (second, first.disbursement_id))
+        assert cleared.outcome == "cleared" and cleared.reason.startswith("whitelisted: entry")
+        others = session.scalars(select(RunItem.disbursement_id).where(RunItem.run_id == second,
+                                                                       RunItem.outcome == "held")).all()
+        assert set(others) == held - {first.disbursement_id}
+
+
+def test_a_changed_party_goes_back_to_review(sample_settings):
+    parsed = load_files([Path(sample_settings.inputs[0]).parent / "lists" / "sample-sdn"])
+    with session_scope(sample_settings.db_url) as session:
+        store_version(session, parsed)
+    run_pipeline(sample_settings, RUNS[0])
+    with session_scope(sample_settings.db_url) as session:
+        item = next(row for row in queue.list_items(session) if row.payee_name == "Tren de Aragua")
+        decisions.decide(session, item.item_id, "release", "different_entity", "sample: a false positive",
+                         "alice", whitelist_pair=True)
+        decisions.approve(session, item.item_id, "bob")
+    path = Path(sample_settings.inputs[0]) / "disbursements.csv"
+    rows = pd.read_csv(path, dtype=str, keep_default_na=False)
+    rows.loc[rows["payee_name"] == "Tren de Aragua", "payee_country"] = "GT"  # the party's details changed
+    rows.to_csv(path, index=False)
+    run_pipeline(sample_settings, RUNS[1])
+    with session_scope(sample_settings.db_url) as session:
+        again = session.get(RunItem, (safe_run_id(RUNS[1]), item.disbursement_id))
+        assert again.outcome == "held" and again.reason.startswith("possible match")
+
+
+def test_replay_of_a_run_with_a_whitelisted_clearance_finds_no_difference(sample_settings):
+    from aidvet.replay import replay
+
+    parsed = load_files([Path(sample_settings.inputs[0]).parent / "lists" / "sample-sdn"])
+    with session_scope(sample_settings.db_url) as session:
+        store_version(session, parsed)
+    run_pipeline(sample_settings, RUNS[0])
+    with session_scope(sample_settings.db_url) as session:
+        item = next(row for row in queue.list_items(session) if row.payee_name == "Tren de Aragua")
+        decisions.decide(session, item.item_id, "release", "different_entity", "sample: a false positive",
+                         "alice", whitelist_pair=True)
+        decisions.approve(session, item.item_id, "bob")
+    run_pipeline(sample_settings, RUNS[1])
+    with session_scope(sample_settings.db_url) as session:
+        assert session.get(RunItem, (safe_run_id(RUNS[1]), item.disbursement_id)).outcome == "cleared"
+        assert replay(session, sample_settings, safe_run_id(RUNS[1])).differences == []
+        assert replay(session, sample_settings, safe_run_id(RUNS[0])).differences == []  # before the release

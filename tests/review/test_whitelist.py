@@ -92,7 +92,10 @@ def test_revoke_and_search(queued_store):
         assert whitelist.search(session, "golfo") == []
         entry = whitelist.revoke(session, 1, "carol", "new adverse media")
         assert whitelist.is_whitelisted(session, entry.party_key, entry.entity_id, entry.party_hash,
-                                        entry.entity_hash, now) is None
+                                        entry.entity_hash, datetime.now(timezone.utc)) is None
+        # as it stood before the revocation (what a replay of an earlier run sees), it still applied
+        assert whitelist.is_whitelisted(session, entry.party_key, entry.entity_id, entry.party_hash,
+                                        entry.entity_hash, now) is entry
         assert whitelist.search(session, None, include_inactive=False) == []
         assert whitelist.search(session, "jalisco")[0].state == "revoked"
         with pytest.raises(ReviewError, match="already revoked"):
@@ -103,3 +106,13 @@ def _first_version(session):
     from aidvet.store.models import ListVersion
 
     return session.scalars(select(ListVersion).order_by(ListVersion.id)).first()
+
+
+def test_clearing_entries_needs_every_holding_hit_whitelisted(queued_store):
+    _approved_whitelisted_release(queued_store)
+    now = datetime.now(timezone.utc)
+    with session_scope(queued_store) as session:
+        d1, d2 = _hit(session, disbursement_id="D1"), _hit(session, disbursement_id="D2")
+        assert [entry.entity_id for entry in whitelist.clearing_entries(session, [d1], now)] == ["ofac:1"]
+        assert whitelist.clearing_entries(session, [d1, d2], now) is None
+        assert whitelist.clearing_entries(session, [], now) is None

@@ -1,11 +1,36 @@
-"""The `aidvet screen` / `aidvet score` CSV contract."""
+"""The `aidvet screen` / `aidvet score` CSV contract.
 
+The commands run through their own argument parser (the module `aidvet.cli` registers), not
+`aidvet.cli.main`, which imports every command group and costs seconds.
+"""
+
+import argparse
 import csv
+import sys
 
 import pytest
 
-from aidvet.cli import main
+from aidvet.cli import screen
 from aidvet.cli.screen import HITS_HEADER
+from aidvet.errors import AidvetError
+
+
+def main(argv: list[str]) -> int:
+    """Like `aidvet.cli.main` for these commands: exit code 2 and one line on stderr on errors."""
+    parser = argparse.ArgumentParser(prog="aidvet")
+    screen.register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except AidvetError as error:
+        print(f"aidvet: error: {error}", file=sys.stderr)
+        return 2
+
+
+def test_commands_are_registered_in_the_cli():
+    from aidvet.cli import COMMAND_MODULES
+
+    assert "screen" in COMMAND_MODULES
 
 LIST_CSV = """id,kind,name,aliases,programs,countries,birth_dates,id_numbers,remarks
 CJNG,organization,CARTEL DE JALISCO NUEVA GENERACION,JALISCO NEW GENERATION CARTEL,FTO;SDGT,Mexico,,,

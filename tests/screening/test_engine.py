@@ -118,3 +118,12 @@ def test_screener_scores_like_screening(screener):
 
 def test_default_threshold_is_applied(entities):
     assert Screener(entities).threshold == DEFAULT_THRESHOLD
+
+
+def test_empty_list_and_degenerate_names():
+    assert Screener([]).screen([Query("q", "Anything")]) == []
+
+
+@pytest.mark.parametrize("name", ["", "   ", "---", "S.A. de C.V.", "de la", "ٌ", "A"])
+def test_degenerate_queries_do_not_fail(screener, name):
+    assert isinstance(screener.screen([Query("q", name), Query("r", name, "person")]), list)

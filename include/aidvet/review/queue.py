@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from aidvet.audit import chain
@@ -185,7 +185,7 @@ def list_items(session: Session, query: QueueFilter | None = None, now: datetime
                         SourceFile.path)
                  .join(Disbursement, Disbursement.disbursement_id == ReviewItem.disbursement_id)
                  .outerjoin(SourceFile, SourceFile.id == Disbursement.source_file_id)
-                 .where(and_(*_conditions(query, now))))
+                 .where(*_conditions(query, now)))
     rows = [_row(item, payee, amount, currency, path, now) for item, payee, amount, currency, path
             in session.execute(statement).all()]
     rows.sort(key=_sort_key(query.sort), reverse=query.descending)
@@ -193,7 +193,7 @@ def list_items(session: Session, query: QueueFilter | None = None, now: datetime
 
 
 def _conditions(query: QueueFilter, now: datetime) -> list:
-    conditions = [ReviewItem.id.is_not(None)]
+    conditions = []
     if query.status:
         conditions.append(ReviewItem.status == query.status)
     if query.program:
@@ -228,10 +228,12 @@ def _row(item: ReviewItem, payee: str | None, amount: str | None, currency: str 
 
 def _sort_key(sort: str):
     def amount(row: QueueRow) -> float:
+        """Amounts are kept as given: one that is not a number sorts below every real amount."""
         try:
-            return float(row.amount or "nan")
+            value = float(row.amount or "")
         except ValueError:
             return float("-inf")
+        return value if value == value else float("-inf")  # NaN
 
     keys = {
         "age": lambda row: row.age_days,
@@ -239,6 +241,6 @@ def _sort_key(sort: str):
         "country": lambda row: row.country or "",
         "status": lambda row: row.status,
         "disbursement": lambda row: row.disbursement_id,
-        "amount": lambda row: (amount(row) if amount(row) == amount(row) else float("-inf")),
+        "amount": amount,
     }
     return keys[sort]

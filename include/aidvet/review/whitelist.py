@@ -35,13 +35,15 @@ def valid_days() -> int:
 
 def is_whitelisted(session: Session, party_key: str, entity_id: str, party_hash: str, entity_hash: str,
                    now: datetime) -> WhitelistEntry | None:
-    """The active entry clearing this pair with exactly this content, if any."""
+    """The entry clearing this pair with exactly this content at `now`, if any (`now` in the past
+    gives the whitelist as it stood then: a replay of an old run sees the entries of its day)."""
     now = now if now.tzinfo else now.replace(tzinfo=timezone.utc)
     return session.scalar(
         select(WhitelistEntry)
         .where(WhitelistEntry.party_key == party_key, WhitelistEntry.entity_id == entity_id,
                WhitelistEntry.party_hash == party_hash, WhitelistEntry.entity_hash == entity_hash,
-               WhitelistEntry.revoked_at.is_(None), WhitelistEntry.expires_at > now)
+               WhitelistEntry.created_at <= now, WhitelistEntry.expires_at > now,
+               or_(WhitelistEntry.revoked_at.is_(None), WhitelistEntry.revoked_at > now))
         .order_by(WhitelistEntry.expires_at.desc()).limit(1))
 
 
@@ -51,6 +53,18 @@ def whitelist_for_hit(session: Session, hit: ScreeningHit, now: datetime) -> Whi
 
     return is_whitelisted(session, hit.party_key, hit.entity_id, party_hash(session, hit.party_key),
                           entity_hash(session, hit.list_version_id, hit.entity_id), now)
+
+
+def clearing_entries(session: Session, hits: list[ScreeningHit], now: datetime) -> list[WhitelistEntry] | None:
+    """The entries that clear every one of `hits` (pass the hits at or above the hold threshold),
+    or None when any of them is not whitelisted with its current content."""
+    entries = []
+    for hit in hits:
+        entry = whitelist_for_hit(session, hit, now)
+        if entry is None:
+            return None
+        entries.append(entry)
+    return entries if entries else None
 
 
 def add_for_release(session: Session, item: ReviewItem, record: ReviewDecision, now: datetime) -> list[WhitelistEntry]:

@@ -63,14 +63,15 @@ def reachable_records(index: NameIndex, query: PreparedName, found: Sequence[Nei
         # neighbour: the record's other tokens stay unpaired.
         pair_cap = initial_count + sum(tokens[i][3] for i in pattern)
         unpair_cap = initial_count + sum(max(tokens[i][3], UNMATCHED_GENERIC_WEIGHT) for i in pattern)
-        for number in members:
-            paired = matched + min(paired_weight[number], pair_cap)
-            unpaired = unmatched + max(0.0, unpaired_weight[number] - unpair_cap)
-            if paired * keep >= factor * unpaired and _two_sided(
-                    index, number, reachable_tokens, matched, unmatched) >= needed:
-                kept.append(number)
-            else:
-                failed.append(number)
+        hopeful = [
+            number for number in members
+            if (matched + min(paired_weight[number], pair_cap)) * keep
+            >= factor * (unmatched + max(0.0, unpaired_weight[number] - unpair_cap))
+        ]
+        passed = [number for number in hopeful
+                  if _two_sided(index, number, reachable_tokens, matched, unmatched) >= needed]
+        kept.extend(passed)
+        failed.extend(members.difference(passed) if passed else members)
     kept.extend(_fused_reaching(index, query, failed, needed))
     return kept
 
@@ -91,16 +92,17 @@ def _fused_reaching(index: NameIndex, query: PreparedName, numbers: list[int], n
     few insertions and deletions: the joined lengths must be close and the sets of letters used
     nearly the same (each letter only one side uses costs at least one edit)."""
     length = len(query.compact)
-    letters = letter_mask(query.compact)
     slack = 1.0 - FUSED_CUTOFF
     token_count, compact_length, masks = index.token_count, index.compact_length, index.letter_masks
     words = len(query.tokens)
+    numbers = [number for number in numbers
+               if token_count[number] != words  # equal counts: exact joined letters, found by the index
+               and abs(compact_length[number] - length) <= slack * (compact_length[number] + length)]
+    if not numbers:
+        return []
+    letters = letter_mask(query.compact)
     return [
         number for number in numbers
-        if token_count[number] != words
-        and abs(compact_length[number] - length) <= slack * (compact_length[number] + length)
-        and (letters ^ masks[number]).bit_count() <= slack * (compact_length[number] + length)
+        if (letters ^ masks[number]).bit_count() <= slack * (compact_length[number] + length)
         and fused_score(query, index.records[number].prepared) >= needed
     ]
-
-

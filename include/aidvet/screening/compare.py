@@ -22,12 +22,17 @@ from aidvet.screening.prepare import PERSON, PreparedName
 from aidvet.screening.weights import DEFAULT_WEIGHTS, INITIAL_WEIGHT, TokenWeights
 
 # Tokens of MIN_FUZZY_LENGTH letters or more pair within one edit, of LONG_TOKEN or more within
-# two; shorter tokens and numbers pair only when equal.
+# two; SHORT_TOKEN letters only by an added or swapped letter; shorter ones and numbers only when
+# equal.
 MIN_FUZZY_LENGTH = 4
 LONG_TOKEN = 8
+SHORT_TOKEN = 3
 # A fuzzy pair earns 1 - FUZZY_PENALTY * (1 - similarity); similarity is 1 - edits / longer length.
 FUZZY_PENALTY = 0.75
 DOUBLED_CREDIT = 0.95
+SKELETON_CREDIT = 0.8
+_VOWELS = re.compile(r"[aeiou]")
+_SKELETON_DROPPED = re.compile(r"[aeiouwy]")
 _DOUBLED = re.compile(r"(.)\1+")
 INITIAL_CREDIT = 0.8
 # Persons: once two tokens agree, an extra name on one side (a middle name) costs half.
@@ -95,11 +100,26 @@ def squeeze(token: str) -> str:
     return _DOUBLED.sub(r"\1", token)
 
 
+def unvoweled(token: str) -> bool:
+    """Written without vowels, as Arabic and Hebrew script transliterate ("mhmd", "dvd")."""
+    return token.isalpha() and not _VOWELS.search(token)
+
+
+@lru_cache(maxsize=200_000)
+def skeleton(token: str) -> str:
+    """The consonants, doubled ones once, without the letters abjads write as vowels (w, y)."""
+    return squeeze(_SKELETON_DROPPED.sub("", token))
+
+
 def max_edits(a: str, b: str) -> int:
-    """Edits (OSA: insert, delete, substitute, swap neighbours) allowed between two tokens."""
-    shorter = min(len(a), len(b))
-    if shorter < MIN_FUZZY_LENGTH or a.isdigit() or b.isdigit():
+    """Edits (OSA: insert, delete, substitute, swap neighbours) allowed between two tokens.
+    Three-letter tokens: a letter more or less ("Mig"/"Ming", "Hol"/"Chol") or two letters
+    swapped ("Kmi"/"Kim"), never a different letter ("Kim"/"Kin")."""
+    shorter, longer = sorted((len(a), len(b)))
+    if shorter < SHORT_TOKEN or a.isdigit() or b.isdigit():
         return 0
+    if shorter < MIN_FUZZY_LENGTH:
+        return 1 if longer > shorter or sorted(a) == sorted(b) else 0
     return 2 if shorter >= LONG_TOKEN else 1
 
 
@@ -113,6 +133,8 @@ def token_credit(a: str, b: str, persons: bool) -> tuple[float, float, str]:
         return 0.0, 0.0, ""
     if a[0] == b[0] and squeeze(a) == squeeze(b):
         return DOUBLED_CREDIT, DOUBLED_CREDIT, "doubled letters"
+    if (unvoweled(a) or unvoweled(b)) and skeleton(a) == skeleton(b) and len(skeleton(a)) >= 3:
+        return SKELETON_CREDIT, SKELETON_CREDIT, "consonants"
     allowed = max_edits(a, b)
     if not allowed:
         return 0.0, 0.0, ""
@@ -212,9 +234,15 @@ def fused_possible(query: PreparedName, listed: PreparedName) -> bool:
 
 def fused_score(query: PreparedName, listed: PreparedName) -> float:
     """Similarity of the joined letters (in the order used and the order written) when the names
-    have different numbers of words ("AL QAIDA" / "ALQAIDA", "Xi Jinping" / "Xi Jin Ping"), else 0."""
+    have different numbers of words ("AL QAIDA" / "ALQAIDA", "Xi Jinping" / "Xi Jin Ping"), or
+    their equality when only a word boundary moved; else 0."""
     if len(query.tokens) == len(listed.tokens):
-        return 0.0  # as many words on both sides: the token comparison judges them
+        # As many words on both sides: only a word boundary moved ("Myongc-Hin" / "Myong-Chin")
+        # counts here, the token comparison judges any other difference.
+        if query.tokens != listed.tokens and (
+                query.compact in (listed.compact, listed.written) or query.written == listed.compact):
+            return 100.0 - FUSED_DISCOUNT
+        return 0.0
     similarity = max(
         Indel.normalized_similarity(query.compact, listed.compact, score_cutoff=FUSED_CUTOFF),
         Indel.normalized_similarity(query.compact, listed.written, score_cutoff=FUSED_CUTOFF),

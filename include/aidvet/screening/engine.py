@@ -87,30 +87,44 @@ class Screener:
 
     def screen_one(self, query: Query) -> list[Hit]:
         prepared = prepare(query.name, kind_of(query.kind))
-        needed = self._floor - _possible_bonus(query)
-        candidates = self.index.candidates(prepared, needed, query.id_number)
-        by_identifier = candidates.by_identifier
+        needed = self.lowest_name_score(query)
         weights = self.index.weights
         found = [self.index.neighbours(token) if len(token) > 1 else None for token in prepared.tokens]
         tables = [neighbours.tokens if neighbours else None for neighbours in found]
         query_weights = weight_pairs(prepared.tokens, weights)
-        by_entity: dict[int, list[tuple[float, int]]] = {}
+        candidates = self.index.candidates(prepared, needed, found, query_weights, query.id_number)
+        scored = []
         all_records = self.index.records
         for number in reachable_records(self.index, prepared, found, query_weights,
                                         candidates.records, candidates.special, needed):
             record = all_records[number]
             score = compare(prepared, record.prepared, weights, False, tables, query_weights, record.weights).score
             if score >= needed:
-                by_entity.setdefault(record.entity_index, []).append((score, number))
+                scored.append((score, number))
+        return self.hits_from(query, scored, candidates.by_identifier)
+
+    def lowest_name_score(self, query: Query) -> float:
+        """The name score below which no listed name can become a hit for this query, whatever
+        its attributes add."""
+        return self._floor - _possible_bonus(query)
+
+    def hits_from(self, query: Query, scored: Iterable[tuple[float, int]],
+                  by_identifier: set[int] = frozenset()) -> list[Hit]:
+        """Hits from (name score, record number) pairs: per entity its best name that passes the
+        hit rules (a weak alias lacking strong evidence gives way to the next name), best first.
+        `by_identifier` holds entities whose identifier the query carries."""
+        prepared = prepare(query.name, kind_of(query.kind))
+        by_entity: dict[int, list[tuple[float, int]]] = {}
+        for score, number in scored:
+            by_entity.setdefault(self.index.records[number].entity_index, []).append((score, number))
         hits = []
-        for entity_index, scored in by_entity.items():
-            # Best name first; a weak alias that lacks strong evidence gives way to the next name.
-            for _, number in sorted(scored, reverse=True):
+        for entity_index, names in by_entity.items():
+            for _, number in sorted(names, reverse=True):
                 hit = self._hit(query, prepared, number, entity_index in by_identifier)
                 if hit is not None:
                     hits.append(hit)
                     break
-        for entity_index in by_identifier - by_entity.keys():
+        for entity_index in set(by_identifier) - by_entity.keys():
             hit = self._hit(query, prepared, self.index.primary_record[entity_index], True)
             if hit is not None:
                 hits.append(hit)

@@ -2,7 +2,7 @@
 
     python -m aidvet.screening.evaluation [--data ../shared/data] [--json report.json]
 
-Five measurements, each for aidvet and for rapidfuzz `token_sort_ratio` and `WRatio` on plainly
+Six measurements, each for aidvet and for rapidfuzz `token_sort_ratio` and `WRatio` on plainly
 normalized names (transliterated, case-folded, punctuation removed), over a threshold sweep:
 
 1. UN typo positives (eval/un_positives_dev.csv) screened against the real UN consolidated list
@@ -14,6 +14,7 @@ normalized names (transliterated, case-folded, punctuation removed), over a thre
 4. The real IATI recipient names (receiver-org and participating-org): legitimate partners, the
    share held.
 5. The cartel names with Spanish/English variants and legitimate look-alikes.
+6. The cross-script pairs (eval/cross_script_pairs.csv): mean score and share at the default.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from lxml import etree
 from rapidfuzz import fuzz, process
 
 from aidvet.lists import Alias, Entity, load_files
-from aidvet.screening.engine import DEFAULT_THRESHOLD, Query, Screener
+from aidvet.screening.engine import DEFAULT_THRESHOLD, Query, Screener, score_names
 from aidvet.screening.prepare import normalize, prepare
 
 THRESHOLDS = tuple(range(70, 101, 1))
@@ -302,6 +303,22 @@ def cartels(evaluator: Evaluator) -> dict:
     return result
 
 
+def cross_script(data: Path) -> dict:
+    """eval/cross_script_pairs.csv: a name in its own script and its usual Latin spelling."""
+    with open(data / "eval/cross_script_pairs.csv", encoding="utf-8") as handle:
+        rows = [row for row in csv.reader(line for line in handle if line.strip() and not line.startswith("#"))]
+    pairs = [(row[0], row[1]) for row in rows if len(row) >= 2]
+    scorers = {"aidvet": lambda a, b: score_names(a, b, "person")}
+    scorers.update({method: (lambda scorer: lambda a, b: scorer(normalized(a), normalized(b)))(scorer)
+                    for method, scorer in BASELINES.items()})
+    result: dict = {"pairs": len(pairs)}
+    for method, scorer in scorers.items():
+        scores = [scorer(a, b) for a, b in pairs]
+        result[method] = {"mean": round(sum(scores) / len(scores), 1) if scores else 0.0,
+                          "at_default": share([score >= DEFAULT_THRESHOLD for score in scores])}
+    return result
+
+
 def run(data: Path) -> dict:
     reference = reference_entities(data)
     un = [entity for entity in reference if entity.source == "un"]
@@ -317,6 +334,7 @@ def run(data: Path) -> dict:
         "ofac_pairs": pairs,
         "iati_partners": iati_partners(data, evaluator),
         "cartels": cartels(evaluator),
+        "cross_script": cross_script(data),
     }
 
 
@@ -354,6 +372,10 @@ def print_report(report: dict, out=sys.stdout) -> None:
             best = data[method]["best"]
             line(method.ljust(18) + "".join(f"{sweep[t]['f1']:>7.3f}" for t in shown)
                  + f"   {best['f1']:.3f}@{best['threshold']} (P {best['precision']:.3f} R {best['recall']:.3f})")
+    cross = report["cross_script"]
+    line(f"\ncross-script pairs ({cross['pairs']}): mean score, share >= default threshold")
+    for method in METHODS:
+        line(method.ljust(18) + f"{cross[method]['mean']:>7.1f}{cross[method]['at_default']:>7.3f}")
     line("\ncartels missed at the default threshold (aidvet): " + "; ".join(report["cartels"]["aidvet"]["missed_at_default"]))
     line("cartel look-alikes held at the default threshold (aidvet): "
          + "; ".join(report["cartels"]["aidvet"]["false_hits_at_default"]))

@@ -21,8 +21,9 @@ from aidvet.lists.model import Alias, Entity
 from aidvet.screening.attributes import normalize_identifier
 from aidvet.screening.compare import (
     LONG_TOKEN,
-    MIN_FUZZY_LENGTH,
+    SHORT_TOKEN,
     PERSON_UNMATCHED_FACTOR,
+    skeleton,
     squeeze,
     token_credit,
     weight_pairs,
@@ -74,7 +75,7 @@ def _one_deletion(token: str) -> set[str]:
 def deletion_keys(token: str) -> set[str]:
     """The token and what remains after deleting up to the edits it may differ by (SymSpell):
     two tokens within d edits share a key with at most d deletions on each side."""
-    if len(token) < MIN_FUZZY_LENGTH or token.isdigit():
+    if len(token) < SHORT_TOKEN or token.isdigit():
         return {token}
     keys = _one_deletion(token)
     if len(token) >= LONG_TOKEN:
@@ -106,13 +107,15 @@ class NameIndex:
             for token in set(prepared.tokens):
                 self.postings[token].append(number)
             self.compact[prepared.compact].append(number)
+            if prepared.written != prepared.compact:
+                self.compact[prepared.written].append(number)
             if prepared.acronym:
                 self.acronyms[prepared.acronym].append(number)
             if prepared.acronym_key:
                 self.acronym_keys[prepared.acronym_key].append(number)
         self.deletion_index: dict[str, list[str]] = defaultdict(list)
         for token in self.postings:
-            if len(token) >= MIN_FUZZY_LENGTH and not token.isdigit():
+            if len(token) >= SHORT_TOKEN and not token.isdigit():
                 for key in deletion_keys(token):
                     self.deletion_index[key].append(token)
         self.squeezed: dict[str, list[str]] = defaultdict(list)
@@ -120,6 +123,11 @@ class NameIndex:
             if squeeze(token) != token:
                 self.squeezed[squeeze(token)].append(token)
         self.squeezed = dict(self.squeezed)
+        self.skeletons: dict[str, list[str]] = defaultdict(list)
+        for token in self.postings:
+            if len(skeleton(token)) >= 3 and token.isalpha():
+                self.skeletons[skeleton(token)].append(token)
+        self.skeletons = dict(self.skeletons)
         self.identifiers: dict[str, set[int]] = defaultdict(set)
         for entity_index, entity in enumerate(self.entities):
             for identifier in entity.identifiers:
@@ -147,7 +155,7 @@ class NameIndex:
         found: dict[str, tuple[float, float, str]] = {}
         if token in self.postings:
             found[token] = (1.0, 1.0, "exact")
-        if len(token) >= MIN_FUZZY_LENGTH and not token.isdigit():
+        if len(token) >= SHORT_TOKEN and not token.isdigit():
             for key in deletion_keys(token):
                 for other in self.deletion_index.get(key, ()):
                     if other not in found:
@@ -156,8 +164,12 @@ class NameIndex:
                             found[other] = credit
         squeezed = squeeze(token)
         for other in [*self.squeezed.get(squeezed, ()), *([squeezed] if squeezed in self.postings else [])]:
-            if other not in found:
-                found[other] = token_credit(token, other, False)
+            if other not in found and (credit := token_credit(token, other, False))[0] > 0:
+                found[other] = credit
+        if token.isalpha() and len(skeleton(token)) >= 3:
+            for other in self.skeletons.get(skeleton(token), ()):
+                if other not in found and (credit := token_credit(token, other, False))[0] > 0:
+                    found[other] = credit
         partner_weight = max((self.weights(other) for other in found), default=0.0)
         reach: frozenset[int] = frozenset().union(*(self.postings[other] for other in found))
         if len(self._neighbours) > _NEIGHBOUR_CACHE_LIMIT:
@@ -165,23 +177,23 @@ class NameIndex:
         result = self._neighbours[token] = Neighbours(found, partner_weight, reach)
         return result
 
-    def candidates(self, query: PreparedName, needed: float, id_number: str | None = None) -> Candidates:
+    def candidates(self, query: PreparedName, needed: float, found: Sequence[Neighbours | None],
+                   query_weights: Sequence[tuple[float, float]], id_number: str | None = None) -> Candidates:
         """Records whose name score may reach `needed`, and entities reached by identifier.
+        `found` and `query_weights` are the query tokens' neighbours (None for initials) and
+        (paired, unpaired) weights.
 
         Prefix filtering: query tokens are set aside for blocking, cheapest reach first, until
         a record paired only through the remaining tokens could not reach `needed` even if
         each of them paired at full credit with its heaviest neighbour; the records reached by
         the tokens set aside are the candidates."""
         records: set[int] = set()
-        weights = self.weights
         remaining = []  # (reach size, query weight, partner weight, unpaired weight, reach)
-        for token in dict.fromkeys(query.tokens):
-            if len(token) == 1:
-                remaining.append((-1, weights(token), 1.0, weights.unmatched(token), None))
-                continue
-            found = self.neighbours(token)
-            remaining.append((len(found.reach), weights(token), found.partner_weight,
-                              weights.unmatched(token), found.reach))
+        for neighbours, (paired, unpaired) in zip(found, query_weights):
+            if neighbours is None:
+                remaining.append((-1, paired, 1.0, unpaired, None))
+            else:
+                remaining.append((len(neighbours.reach), paired, neighbours.partner_weight, unpaired, neighbours.reach))
         remaining.sort(key=lambda item: item[0])
         matched = sum(item[1] + item[2] for item in remaining)
         unmatched = 0.0
@@ -193,6 +205,7 @@ class NameIndex:
             unmatched += unpaired
             records.update(reach)
         special = set(self.compact.get(query.compact, ()))
+        special.update(self.compact.get(query.written, ()))
         if query.acronym_key:
             special.update(self.acronyms.get(query.acronym_key, ()))
         if query.acronym:

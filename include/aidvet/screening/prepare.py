@@ -64,7 +64,7 @@ _LEGAL_FORM_LABELS = {
     "sdn bhd": "Sdn Bhd", "fze": "FZE", "fzco": "FZCO", "fzc": "FZC", "fz llc": "FZ-LLC",
     "ooo": "OOO", "oao": "OAO", "zao": "ZAO", "pao": "PAO", "ao": "AO", "jsc": "JSC",
     "ojsc": "OJSC", "cjsc": "CJSC", "pjsc": "PJSC", "tov": "TOV", "kft": "Kft", "zrt": "Zrt",
-    "sp z oo": "Sp. z o.o.", "doo": "d.o.o.", "ltd sti": "Ltd. Sti.", "as ltd": "AS Ltd",
+    "sp z oo": "Sp. z o.o.", "doo": "d.o.o.", "ltd sti": "Ltd. Sti.", "as ltd": "AS Ltd", "sal": "S.A.L.", "lda": "Lda.",
 }
 # Short forms that are also ordinary words or initials: removed only at the end of a name.
 _TRAILING_ONLY = frozenset(
@@ -76,6 +76,9 @@ _LEGAL_FORMS = sorted(
 _MAX_LEGAL_LEN = max(len(form) for form in _LEGAL_FORMS)
 _LEGAL_FIRST_TOKENS = frozenset(form[0] for form in _LEGAL_FORMS)
 _LONG_LEGAL_WORDS = ("limited", "company", "corporation", "incorporated")
+_SINGLE_TOKEN_FORMS = frozenset(form for form in _LEGAL_FORM_LABELS if " " not in form)
+# Final short legal forms also recognized one letter off ("Ld.", "Lda", "Rtd", "Inc" as "Icn").
+_FUZZY_SHORT_FORMS = ("ltd", "llc", "inc", "ltda", "corp", "gmbh", "plc", "sarl", "srl")
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,11 +159,24 @@ def _join_single_letters(tokens: list[str]) -> list[str]:
             run.append(token)
             continue
         if run:
-            joined.extend(["".join(run)] if len(run) > 1 else run)
+            joined.extend(_split_legal_run("".join(run)) if len(run) > 1 else run)
             run = []
         if token:
             joined.append(token)
     return joined
+
+
+def _split_legal_run(letters: str) -> list[str]:
+    """Joined letters that are several legal forms in a row ("S.A. S.A.", "C.V. S.A.") split
+    back into them; any other run stays one token."""
+    if letters in _LEGAL_FORM_LABELS:
+        return [letters]
+    for size in range(len(letters) - 1, 1, -1):
+        head = letters[:size]
+        if head in _SINGLE_TOKEN_FORMS and (rest := _split_legal_run(letters[size:])) and all(
+                part in _SINGLE_TOKEN_FORMS for part in rest):
+            return [head, *rest]
+    return [letters]
 
 
 def _strip_legal_forms(tokens: list[str]) -> tuple[list[str], list[str]]:
@@ -168,7 +184,7 @@ def _strip_legal_forms(tokens: list[str]) -> tuple[list[str], list[str]]:
     kept: list[str] = []
     labels: list[str] = []
     if tokens and tokens[-1] not in _LEGAL_FORM_LABELS and (word := _misspelt_legal_word(tokens[-1])):
-        tokens = [*tokens[:-1], word]  # "Limeted", "Corportion" at the end of a name
+        tokens = [*tokens[:-1], word]  # "Limeted", "Corportion", "Ld." at the end of a name
     i = 0
     while i < len(tokens):
         form = _legal_form_at(tokens, i)
@@ -184,6 +200,11 @@ def _strip_legal_forms(tokens: list[str]) -> tuple[list[str], list[str]]:
 
 
 def _misspelt_legal_word(token: str) -> str | None:
+    if 2 <= len(token) <= 5 and token.isalpha():
+        for form in _FUZZY_SHORT_FORMS:
+            if abs(len(form) - len(token)) <= 1 and OSA.distance(token, form, score_cutoff=1) <= 1:
+                return form
+        return None
     if len(token) < 6:
         return None
     for word in _LONG_LEGAL_WORDS:

@@ -1,17 +1,21 @@
 """Decide: apply the policy to each run item. Quarantined rows stay quarantined; with no usable
 list everything else is held ("screening unavailable"); a hit at or above the hold threshold
-(lower for designated terrorists) holds; the rest is cleared. Every decision is recorded with
-its policy hash, list versions and score, and written to the audit trail."""
+(lower for designated terrorists) holds, unless every holding hit is on the whitelist with both
+sides unchanged; the rest is cleared. Every decision is recorded with its policy hash, list
+versions and score, and written to the audit trail; held items enter the review queue."""
 
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime, timezone
 
 from sqlalchemy import delete, select
 
 from aidvet.audit import chain
 from aidvet.config import Settings
 from aidvet.policy import Policy, load_policy
+from aidvet.review.queue import sync_queue
+from aidvet.review.whitelist import clearing_entries
 from aidvet.store.db import session_scope
 from aidvet.store.models import Decision, Run, RunItem, ScreeningHit
 
@@ -20,13 +24,17 @@ SCREENING_UNAVAILABLE = "screening unavailable"
 
 def decide(settings: Settings, run_id: str) -> dict[str, int]:
     policy = load_policy(settings.policy_path)
+    now = datetime.now(timezone.utc)
     with session_scope(settings.db_url) as session:
         run = session.get(Run, run_id)
         session.execute(delete(Decision).where(Decision.run_id == run_id, Decision.decided_by == "policy"))
-        hits = best_hits(session.scalars(select(ScreeningHit).where(ScreeningHit.run_id == run_id)), policy)
+        all_hits = list(session.scalars(select(ScreeningHit).where(ScreeningHit.run_id == run_id)))
+        hits = best_hits(all_hits, policy)
         outcomes = Counter()
         for item in session.scalars(select(RunItem).where(RunItem.run_id == run_id).order_by(RunItem.disbursement_id)):
             item.outcome, item.reason, item.best_score = decide_item(item, run, hits.get(item.disbursement_id), policy)
+            if item.outcome == "held" and item.disbursement_id in hits:
+                item.outcome, item.reason = apply_whitelist(session, item, all_hits, policy, now)
             outcomes[item.outcome] += 1
             session.add(Decision(run_id=run_id, disbursement_id=item.disbursement_id, outcome=item.outcome,
                                  reason=item.reason, policy_hash=policy.sha256,
@@ -34,7 +42,22 @@ def decide(settings: Settings, run_id: str) -> dict[str, int]:
             chain.append(session, "decision.automatic", run_id=run_id, subject=item.disbursement_id,
                          payload={"outcome": item.outcome, "reason": item.reason, "score": item.best_score,
                                   "policy_hash": policy.sha256, "list_version_ids": run.list_version_ids})
+        session.flush()
+        sync_queue(session, run_id)
     return dict(outcomes)
+
+
+def apply_whitelist(session, item: RunItem, hits: list[ScreeningHit], policy: Policy, now: datetime) -> tuple[str, str]:
+    """Clear a held item when every hit that holds it is a whitelisted (party, entity) pair whose
+    both sides are unchanged and whose entry is unexpired; otherwise it stays held."""
+    holding = [hit for hit in hits if hit.disbursement_id == item.disbursement_id
+               and hit.score >= policy.hold_threshold_for(hit.terrorist)]
+    entries = clearing_entries(session, holding, now)
+    if not entries:
+        return item.outcome, item.reason
+    cited = "; ".join(f"entry {e.id} ({e.party_name} / {e.entity_name}) approved by {e.approved_by}, "
+                      f"expires {e.expires_at:%Y-%m-%d}" for e in entries)
+    return "cleared", f"whitelisted: {cited}"
 
 
 def decide_item(item: RunItem, run: Run, best: ScreeningHit | None, policy: Policy) -> tuple[str, str, float | None]:
