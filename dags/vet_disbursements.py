@@ -5,7 +5,10 @@ Thin wiring only: every task calls one function of include/aidvet (see aidvet.st
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pendulum
+from airflow.providers.standard.operators.hitl import ApprovalOperator
 from airflow.sdk import dag, task
 
 from aidvet.airflow import docs
@@ -53,7 +56,20 @@ def vet_disbursements():
 
         return decide(run_settings(), vet_run)
 
-    @task(doc_md=docs.PUBLISH, outlets=list(PUBLISHED.values()))
+    @task.branch(doc_md=docs.CHECK_SIGNOFF)
+    def check_signoff(vet_run: str, ti=None) -> str:
+        from aidvet.stages.signoff import signoff_text
+
+        reasons = signoff_text(run_settings(), vet_run)
+        ti.xcom_push(key="reasons", value=reasons)
+        return "run_signoff" if reasons else "publish"
+
+    signoff = ApprovalOperator(
+        task_id="run_signoff", doc_md=docs.RUN_SIGNOFF, subject="Unusual vetting run: sign off before publishing",
+        body="{{ ti.xcom_pull(task_ids='check_signoff', key='reasons') }}", response_timeout=timedelta(hours=12),
+        fail_on_reject=True)
+
+    @task(doc_md=docs.PUBLISH, outlets=list(PUBLISHED.values()), trigger_rule="none_failed_min_one_success")
     def publish(vet_run: str) -> str:
         from aidvet.stages.publish import publish
 
@@ -62,8 +78,9 @@ def vet_disbursements():
     vet_run = validate(extract())
     screened = screen.partial(vet_run=vet_run).expand(partition=plan_screening(vet_run))
     decided = decide(vet_run)
-    screened >> decided
-    decided >> publish(vet_run)
+    published = publish(vet_run)
+    screened >> decided >> check_signoff(vet_run) >> [signoff, published]
+    signoff >> published
 
 
 vet_disbursements()

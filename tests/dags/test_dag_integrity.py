@@ -22,10 +22,12 @@ def test_dag_has_owner_retries_tags_and_docs(dagbag, dag_id):
 
 def test_vet_disbursements_wiring(dagbag):
     dag = dagbag.dags["vet_disbursements"]
-    order = ["extract", "validate", "plan_screening", "screen", "decide", "publish"]
-    assert [t.task_id for t in dag.tasks] == order
+    order = ["extract", "validate", "plan_screening", "screen", "decide", "check_signoff", "publish"]
+    assert sorted(t.task_id for t in dag.tasks) == sorted(order + ["run_signoff"])
     for upstream, downstream in zip(order, order[1:]):
         assert downstream in dag.get_task(upstream).downstream_task_ids
+    assert dag.get_task("check_signoff").downstream_task_ids == {"run_signoff", "publish"}
+    assert dag.get_task("run_signoff").downstream_task_ids == {"publish"}
     assert {o.name for o in dag.get_task("publish").outlets} == {
         "aidvet_cleared_list", "aidvet_held_list", "aidvet_quarantined_list"}
     assert "aidvet_list_version_accepted" in repr(dag.timetable)

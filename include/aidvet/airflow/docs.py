@@ -55,6 +55,18 @@ FTO/SDGT entities) holds; the rest is cleared. Each decision is stored with poli
 versions and score, and appended to the audit trail.
 """
 
+CHECK_SIGNOFF = """
+**Check sign-off.** Asks whether this run is unusual: a held share over 3x the median of recent
+runs (and above 5%), or a list version that changed more than 10% since its predecessor. If so,
+publication waits for a person's approval (`run_signoff`); otherwise it goes straight on.
+"""
+
+RUN_SIGNOFF = """
+**Run sign-off (human in the loop).** A program lead reads the reasons and approves or rejects
+publication in the Airflow UI. Rejecting fails the run: nothing is published. No answer within
+12 hours fails it too (fail closed).
+"""
+
 PUBLISH = """
 **Publish.** Writes cleared, held and quarantined lists (CSV and Parquet, each row carrying
 `disbursement_id`), `manifest.json` (input and output SHA-256, list versions, policy hash, counts

@@ -37,6 +37,7 @@ _DOUBLED = re.compile(r"(.)\1+")
 INITIAL_CREDIT = 0.8
 # Persons: once two tokens agree, an extra name on one side (a middle name) costs half.
 PERSON_UNMATCHED_FACTOR = 0.5
+CONTAINED_MIN_WEIGHT = 1.5  # paired weight of the contained name (a rare word and a half)
 FUSED_CUTOFF = 0.92
 FUSED_DISCOUNT = 3.0
 ACRONYM_SCORES = {2: 86.0, 3: 86.0}
@@ -215,6 +216,11 @@ def token_score(query: PreparedName, listed: PreparedName, weights: TokenWeights
         if j not in used_j:
             unmatched_weight += pair[1]
     if persons and len(chosen) >= 2:
+        unmatched_weight *= PERSON_UNMATCHED_FACTOR
+    elif len(chosen) >= 2 and (len(used_i) == len(query.tokens) or len(used_j) == len(listed.tokens)) \
+            and matched_weight >= 2 * CONTAINED_MIN_WEIGHT:
+        # One organization name holds all of the other's words, distinctive ones among them
+        # ("KISH INTERNATIONAL BANK" in "... OFFSHORE COMPANY"): the extra words count half.
         unmatched_weight *= PERSON_UNMATCHED_FACTOR
     total = matched_weight + unmatched_weight
     score = 100.0 * earned / total if total else 0.0

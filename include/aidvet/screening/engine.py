@@ -221,13 +221,22 @@ def _explain(query: Query, record: NameRecord, entity: Entity, comparison: NameC
     listed = record.alias.name if record.alias else entity.name
     which = "primary name" if record.alias is None else f"{record.alias.type} alias ({record.alias.strength})"
     parts = [f'"{query.name}" ~ "{listed}" ({which}) name score {comparison.score:.0f}: {comparison.describe()}']
+    if comparison.pairs and (record.prepared.legal_forms or _legal_forms_of(query)):
+        parts[0] += f" (legal forms set aside: {', '.join(_legal_forms_of(query) + list(record.prepared.legal_forms))})"
     for check in checks:
         sign = f" ({check.points:+.0f})" if check.points else ""
-        parts.append(check.text + sign)
+        if check.attribute == "identifier":  # decides the hit on its own: say so first
+            parts.insert(0, check.text)
+        else:
+            parts.append(check.text + sign)
     if entity.programs:
         flag = " [terrorist designation]" if entity.terrorist else ""
         parts.append("programs " + ", ".join(entity.programs) + flag)
     return f"score {score:.0f} | " + " | ".join(parts)
+
+
+def _legal_forms_of(query: Query) -> list[str]:
+    return list(prepare(query.name, kind_of(query.kind)).legal_forms)
 
 
 def score_names(name1: str, name2: str, kind: str | None = None) -> float:
