@@ -69,6 +69,13 @@ def effective_date(version: ListVersion) -> str:
     return version.published_at or as_utc(version.retrieved_at).date().isoformat()
 
 
+def freshness_date(version: ListVersion) -> str:
+    """What a list's age is measured from: the publisher's date if the file gave one, else the
+    last time the same bytes were fetched (a list that has not changed is still current)."""
+    confirmed = version.confirmed_at or version.retrieved_at
+    return version.published_at or as_utc(max(as_utc(confirmed), as_utc(version.retrieved_at))).date().isoformat()
+
+
 def order_key(version: ListVersion) -> tuple:
     return (effective_date(version), as_utc(version.retrieved_at), version.id or 0)
 
@@ -97,6 +104,7 @@ def store_version(session: Session, parsed: ParsedList, *, retrieved_at: datetim
     existing = session.scalars(select(ListVersion).where(ListVersion.source == parsed.source,
                                                          ListVersion.sha256 == parsed.sha256)).first()
     if existing is not None and existing.status == ACCEPTED:
+        existing.confirmed_at = retrieved_at or datetime.now(timezone.utc)  # same bytes: still current
         return existing
     version = existing or ListVersion(source=parsed.source, sha256=parsed.sha256)
     version.files = [list(pair) for pair in parsed.files]
@@ -254,10 +262,10 @@ def select_for_run(session: Session, *, now: datetime,
             continue
         newest = versions[-1]
         max_age = max_age_days_by_source.get(source)
-        dated = datetime.fromisoformat(effective_date(newest)[:10]).replace(tzinfo=timezone.utc)
+        dated = datetime.fromisoformat(freshness_date(newest)[:10]).replace(tzinfo=timezone.utc)
         if max_age is not None and now - dated > timedelta(days=max_age):
             selection.unusable[source] = (
-                f"{source}: newest accepted version {newest.id} is dated {effective_date(newest)}, "
+                f"{source}: newest accepted version {newest.id} is dated {freshness_date(newest)}, "
                 f"older than the maximum age of {max_age} days")
             continue
         selection.versions.append(newest)

@@ -41,17 +41,15 @@ def refresh_source(source: str, *, db_url: str, urls: list[str], download_root: 
         parsed = load_files(files)
     except InputError as error:
         return _record(db_url, RefreshResult(source, "failed", detail=str(error)))
-    with session_scope(db_url) as session:
-        known = session.scalar(select(ListVersion.id).where(ListVersion.source == parsed.source,
-                                                            ListVersion.sha256 == parsed.sha256,
-                                                            ListVersion.status == "accepted"))
-    if known is not None:
-        return RefreshResult(source, "unchanged", known, f"same bytes as accepted version {known}")
     try:
         with session_scope(db_url) as session:
-            version = store_version(session, parsed, accept_shrink=accept_shrink)
-            result = RefreshResult(source, "new", version.id, f"{len(parsed.entities)} entities")
-        return result
+            known = session.scalar(select(ListVersion.id).where(ListVersion.source == parsed.source,
+                                                                ListVersion.sha256 == parsed.sha256,
+                                                                ListVersion.status == "accepted"))
+            version = store_version(session, parsed, accept_shrink=accept_shrink)  # same bytes: confirmed current
+        if known is not None:
+            return RefreshResult(source, "unchanged", known, f"same bytes as accepted version {known}, confirmed current")
+        return RefreshResult(source, "new", version.id, f"{len(parsed.entities)} entities")
     except ListRejected as error:  # store_version recorded the rejection and its audit event
         return RefreshResult(source, "rejected", detail=str(error))
 

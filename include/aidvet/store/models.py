@@ -156,6 +156,8 @@ class ListVersion(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     files: Mapped[list[Any]] = mapped_column(default=list)  # [[path, sha256], ...]
     retrieved_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # the last time these same bytes were fetched or loaded again: the list is confirmed current
+    confirmed_at: Mapped[datetime | None]
     published_at: Mapped[str | None] = mapped_column(String(40))
     counts: Mapped[dict[str, Any]] = mapped_column(default=dict)
     warnings: Mapped[list[Any]] = mapped_column(default=list)
