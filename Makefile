@@ -23,7 +23,7 @@ export PATH := $(BIN):$(PATH)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 LOGICAL_DATE ?= $(shell date -u +%Y-%m-%d)
 
-.PHONY: help setup run test bench eval clean airflow-db store sample lists-sample print-env browser
+.PHONY: help setup run test bench eval clean airflow-db store sample lists-sample print-env bench-1m browser
 
 help:
 	@echo "make run    set up (venv, pinned requirements, databases, sample data) and run vet_disbursements"
@@ -68,6 +68,9 @@ test: setup browser
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_screening.py $(BENCH_ARGS)
+
+bench-1m: $(STAMP)
+	$(BIN)/python benchmarks/bench_screening.py --million $(BENCH_ARGS)
 
 eval: $(STAMP)
 	$(BIN)/python -m aidvet.screening.evaluation $(EVAL_ARGS)

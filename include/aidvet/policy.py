@@ -15,8 +15,8 @@ from aidvet.quality import QualityPolicy
 @dataclass(frozen=True)
 class Policy:
     record_threshold: float = 80.0
-    hold_threshold: float = 88.0
-    terrorist_hold_threshold: float = 84.0
+    hold_threshold: float = 85.0
+    terrorist_hold_threshold: float = 80.0
     max_age_days: dict[str, int] = field(default_factory=lambda: {"default": 35})
     quality: QualityPolicy = QualityPolicy()
     screening_partitions: int = 2
@@ -47,8 +47,8 @@ def parse_policy(raw: bytes, origin: str = "policy") -> Policy:
     hold, quality = data.get("hold", {}), data.get("quality", {})
     return Policy(
         record_threshold=float(data.get("screening", {}).get("record_threshold", 80)),
-        hold_threshold=float(hold.get("threshold", 88)),
-        terrorist_hold_threshold=float(hold.get("terrorist_threshold", 84)),
+        hold_threshold=float(hold.get("threshold", 85)),
+        terrorist_hold_threshold=float(hold.get("terrorist_threshold", 80)),
         max_age_days={k: int(v) for k, v in data.get("lists", {}).get("max_age_days", {"default": 35}).items()},
         quality=QualityPolicy(
             earliest_date=date.fromisoformat(quality.get("earliest_date", "2000-01-01")),

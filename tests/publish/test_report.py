@@ -39,7 +39,7 @@ def test_report_is_self_contained_with_embedded_charts():
     assert not re.search(r'(src|href)="(https?:)?//', html)  # nothing fetched from elsewhere
     assert html.count('src="data:image/png;base64,') == 3  # trend, held by program, quarantine reasons
     assert "+1 added, −0 removed, 4 changed" in html
-    assert "data_docs/index.html" in html
+    assert "data_docs/disbursements/index.html" in html and "data_docs/subrecipients/index.html" in html
 
 
 def test_held_breakdowns_count_each_dimension():

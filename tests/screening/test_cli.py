@@ -115,3 +115,24 @@ def test_score_needs_name_columns(tmp_path, capsys):
     pairs = write(tmp_path / "pairs.csv", "a,b\nx,y\n")
     assert main(["score", "--pairs", str(pairs), "--output", str(tmp_path / "s.csv")]) == 2
     assert "name1,name2" in capsys.readouterr().err
+
+
+def test_lists_of_several_sources_screen_together(tmp_path, list_file):
+    other = write(tmp_path / "other.csv", LIST_CSV.replace("CJNG,", "OTHER,").replace("MAYO,", "M2,")
+                  .replace("ACME,", "ACME2,"))
+    (tmp_path / "un.xml").write_text("not a list", encoding="utf-8")
+    names = write(tmp_path / "names.csv", "id,name\n1,CJNG\n")
+    output = tmp_path / "hits.csv"
+    assert main(["screen", "--lists", str(list_file), str(other), "--input", str(names), "--output", str(output)]) == 0
+    assert {row[3] for row in read(output)[1:]} == {"local:CJNG", "local:OTHER"}
+    code = main(["screen", "--lists", str(list_file), str(tmp_path / "un.xml"), "--input", str(names),
+                 "--output", str(output)])
+    assert code == 2
+
+
+def test_threshold_per_program(tmp_path, list_file):
+    names = write(tmp_path / "names.csv", "id,name\n1,Cartel Jalisco Nueva Generasion\n2,Acme Tradin\n")
+    output = tmp_path / "hits.csv"
+    main(["screen", "--lists", str(list_file), "--input", str(names), "--output", str(output),
+          "--threshold", "99.5", "--thresholds", "FTO=60"])
+    assert [row[3] for row in read(output)[1:]] == ["local:CJNG"]

@@ -77,3 +77,28 @@ def test_transliterated_scripts():
 def test_score_is_symmetric_enough_and_bounded():
     for a, b in [("ACME LLC", "Acme Holdings"), ("Juan Perez", "Perez Juan"), ("", "X")]:
         assert 0 <= score_names(a, b) <= 100
+
+
+def test_three_letter_tokens_take_a_letter_more_or_less_or_a_swap_only():
+    assert score_names("Lui Wai Mig", "LUI WAI MING", "person") >= DEFAULT_THRESHOLD
+    assert score_names("Il Nam Kmi", "KIM, Il Nam", "person") >= DEFAULT_THRESHOLD
+    assert score_names("Kin Il Nam", "KIM, Il Nam", "person") < score_names("Kim Il Nam", "KIM, Il Nam", "person")
+    assert score_names("Kin", "KIM", "person") == 0
+
+
+def test_an_organization_name_contained_in_a_longer_one():
+    # every word of the shorter name is in the longer one: its two extra words count half
+    assert score_names("Vectura Trans DOO", "VECTURA TRANS DOO NOVI BEOGRAD") == 80
+    assert score_names("Ascotec Steel Trading GmbH", "ASCOTEC STEEL") >= DEFAULT_THRESHOLD
+    # generic words (and their plurals) do not make a name distinctive enough to be "contained"
+    assert score_names("Red de Familias Michoacanas", "LA FAMILIA MICHOACANA") < DEFAULT_THRESHOLD
+
+
+def test_unvoweled_transliterations_pair_by_consonants():
+    assert score_names("محمد حسن", "Mohamed Hassan", "person") > 50
+
+
+def test_transliteration_spellings_pair():
+    assert score_names("Youssef Qadhafi", "YUSEF KADAFI", "person") >= DEFAULT_THRESHOLD
+    assert score_names("AKHAEI, Shaghayegh", "AKHAIEE, Shaghayegh", "person") >= DEFAULT_THRESHOLD
+    assert score_names("Maria Lopez", "MARIO LOPEZ", "person") < score_names("Maria Lopez", "MARIA LOPEZ", "person")

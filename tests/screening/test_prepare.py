@@ -72,3 +72,11 @@ def test_acronyms():
     assert prepare("MS-13").acronym_key == "ms"
     assert prepare("Mara Salvatrucha").acronym == "ms"
     assert prepare("Juan Perez", "person").acronym == ""
+
+
+def test_stacked_and_misspelt_legal_forms():
+    assert prepare("Comercial Limex, S.A. S.A.", "organization").tokens == ("comercial", "limex")
+    assert prepare("PETRO BIO, S. DE R.L. DE C.V. S.A.", "organization").legal_forms == ("S. de R.L. de C.V.", "S.A.")
+    assert prepare("Success Move Ld.", "organization").tokens == ("success", "move")
+    assert prepare("Sky One Construction Company Limeted", "organization").tokens == ("sky", "one", "construction")
+    assert prepare("U.S.A. Trading", "organization").tokens == ("usa", "trading")  # not legal forms

@@ -54,3 +54,24 @@ def test_records_a_parser_could_not_read_are_quarantined_stand_ins(sample_settin
     with session_scope(sample_settings.db_url) as session:
         items = session.scalars(select(RunItem).where(RunItem.run_id == run_id)).all()
     assert len(items) == 1 and items[0].quality_failures[0].startswith("record could not be read")
+
+
+def test_a_database_input_is_read_with_the_configured_query(sample_settings, tmp_path):
+    import sqlite3
+
+    path = tmp_path / "grants.db"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE payments (pay_no TEXT, grant_no TEXT, vendor TEXT, amt TEXT, cur TEXT, "
+                   "paid_on TEXT, ctry TEXT)")
+        db.executemany("INSERT INTO payments VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       [("P-1", "G-1", "Fundación Oaxaca A.C.", "100.00", "MXN", "2026-02-01", "MX"),
+                        ("P-2", "G-1", "Tren de Aragua", "50.00", "USD", "2026-02-02", "SV")])
+    query = ("SELECT pay_no AS disbursement_id, grant_no AS award_id, vendor AS payee_name, amt AS amount, "
+             "cur AS currency, paid_on AS date, ctry AS country FROM payments")
+    settings = dataclasses.replace(sample_settings, inputs=(f"sql:sqlite:///{path}",), sql_query=query)
+    run_id = extract(settings, "run-sql")
+    with session_scope(settings.db_url) as session:
+        rows = session.scalars(select(Disbursement).join(RunItem, RunItem.disbursement_id == Disbursement.disbursement_id)
+                               .where(RunItem.run_id == run_id)).all()
+    assert sorted((d.disbursement_id, d.payee_name) for d in rows) == [("P-1", "Fundación Oaxaca A.C."),
+                                                                       ("P-2", "Tren de Aragua")]

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from airflow.sdk import Asset, AssetOrTimeSchedule, CronTriggerTimetable, Variable
 
-from aidvet.config import Settings, settings
+from aidvet.config import Settings, settings, split_inputs
 
 DEFAULT_ARGS = {
     "owner": "aidvet",
@@ -34,8 +34,9 @@ def run_settings() -> Settings:
     for variable, field in VARIABLES.items():
         value = Variable.get(variable, default=None)
         if value:
-            overrides[field] = tuple(value.split(os.pathsep)) if field == "inputs" else value
-    return replace(current, **overrides)
+            overrides[field] = split_inputs(value) if field == "inputs" else value
+    merged = replace(current, **overrides)
+    return replace(merged, inputs=resolve_inputs(merged.inputs))
 
 
 def list_source_urls(source: str) -> list[str]:
@@ -62,3 +63,31 @@ def list_sources() -> list[str]:
     """Sources to refresh: Variable `aidvet_list_sources` (comma-separated), default ofac, ofac-cons, un."""
     value = Variable.get("aidvet_list_sources", default=None) or "ofac,ofac-cons,un"
     return [source.strip() for source in value.split(",") if source.strip()]
+
+
+# Airflow connection types and the SQLAlchemy dialects that read them.
+SQLALCHEMY_DIALECTS = {"postgres": "postgresql+psycopg2", "postgresql": "postgresql+psycopg2", "mysql": "mysql",
+                       "mssql": "mssql+pyodbc", "oracle": "oracle", "sqlite": "sqlite"}
+
+
+def resolve_inputs(inputs: tuple[str, ...]) -> tuple[str, ...]:
+    """`airflow-conn:<id>` inputs become `sql:<SQLAlchemy URL>` from that Airflow connection."""
+    from airflow.sdk import Connection
+
+    return tuple(f"sql:{connection_url(Connection.get(spec.removeprefix('airflow-conn:')))}"
+                 if spec.startswith("airflow-conn:") else spec for spec in inputs)
+
+
+def connection_url(connection) -> str:
+    """A SQLAlchemy URL for an Airflow connection (conn_type, host, schema, login, password, port)."""
+    from sqlalchemy.engine import URL
+
+    dialect = SQLALCHEMY_DIALECTS.get(connection.conn_type)
+    if dialect is None:
+        raise ValueError(f"connection {connection.conn_id}: type {connection.conn_type!r} is not a SQL database "
+                         f"this adapter knows ({', '.join(sorted(SQLALCHEMY_DIALECTS))})")
+    if dialect == "sqlite":
+        return f"sqlite:///{connection.host}"
+    return URL.create(dialect, username=connection.login or None, password=connection.password or None,
+                      host=connection.host or None, port=connection.port or None,
+                      database=connection.schema or None).render_as_string(hide_password=False)

@@ -1,11 +1,13 @@
 """`aidvet screen` and `aidvet score`: the screening engine on CSV files (a stable contract).
 
     aidvet screen --lists PATH... --input NAMES.csv --output HITS.csv [--threshold N]
+                  [--thresholds KEY=N...] [--workers N]
     aidvet score --pairs PAIRS.csv --output SCORED.csv
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 import os
 import sys
@@ -36,6 +38,8 @@ def register(subparsers) -> None:
     screen.add_argument("--output", required=True, type=Path, metavar="HITS.csv")
     screen.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD,
                         help=f"lowest score reported, 0-100 (default {DEFAULT_THRESHOLD:g})")
+    screen.add_argument("--thresholds", nargs="+", default=[], metavar="KEY=N", type=_threshold_override,
+                        help="per source or program, e.g. FTO=80 un=88 (the lowest that applies wins)")
     screen.add_argument("--workers", type=int, default=1, help="processes screening in parallel (default 1)")
     screen.set_defaults(func=run_screen)
 
@@ -48,8 +52,22 @@ def register(subparsers) -> None:
     score.set_defaults(func=run_score)
 
 
+def _threshold_override(text: str) -> tuple[str, float]:
+    key, _, value = text.partition("=")
+    try:
+        return key.strip(), float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected KEY=N (e.g. FTO=80), not {text!r}") from None
+
+
 def load_entities(paths: list[str]) -> list[Entity]:
-    """Entities of every path; each path is loaded on its own so sources may be mixed."""
+    """Entities of every path: all paths as one list (an OFAC CSV set given file by file) when
+    they form one, else each path on its own (an OFAC folder and a UN XML file together)."""
+    try:
+        return load_files(paths).entities
+    except InputError:
+        if len(paths) == 1:
+            raise
     entities: list[Entity] = []
     for path in paths:
         entities.extend(load_files([path]).entities)
@@ -82,7 +100,7 @@ def run_screen(args) -> int:
     console = Console(stderr=True)
     entities = load_entities(args.lists)
     with console.status(f"indexing {len(entities):,} entities"):
-        screener = Screener(entities, threshold=args.threshold)
+        screener = Screener(entities, threshold=args.threshold, thresholds=dict(args.thresholds))
     queries = list(read_queries(args.input))
     with console.status(f"screening {len(queries):,} names"):
         hits = screener.screen(queries, workers=args.workers)

@@ -59,5 +59,6 @@ def render(manifest: dict, frames: dict[str, pd.DataFrame], trend: list[dict] | 
         figures=figures,
         trend=trend or [],
         quality_report=f"../../quality/{manifest['run_id']}/disbursements.json",
-        data_docs=f"../../quality/{manifest['run_id']}/data_docs/index.html",
+        data_docs={suite: f"../../quality/{manifest['run_id']}/data_docs/{suite}/index.html"
+                   for suite in ("disbursements", "grants", "subrecipients")},
     )

@@ -126,5 +126,5 @@ def compare_kinds(query_kind: str | None, listed_kind: str) -> AttributeCheck | 
         return None
     if {query_kind, listed_kind} == {PERSON, ORGANIZATION}:
         return AttributeCheck("kind", "conflicts", KIND_CONFLICT_PENALTY,
-                              f"input is a {query_kind}, listed entity a {listed_kind}")
+                              f"kinds differ: input {query_kind}, listed {listed_kind}")
     return None

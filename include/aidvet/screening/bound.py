@@ -1,12 +1,12 @@
 """Cheap upper bounds of the name score, to skip candidates before aligning their tokens.
 
 A candidate record can only reach `needed` if the query tokens that have a neighbour in it (their
-reach) weigh enough: the record's own tokens are all assumed paired at first, and the query
-tokens without a neighbour in it stay unpaired. Candidates are grouped by which query tokens reach
-them, so each group's bound is a little arithmetic per record: each query token pairs with one list
-token at most, no heavier than its heaviest neighbour, so the record's other tokens stay unpaired. The survivors get a second, tighter bound (their
-list tokens no query token reaches stay unpaired too). Fused-letters and acronym comparisons are
-bounded separately: by joined length, and by the acronym lookups that found the record.
+reach) weigh enough. Candidates are grouped by which query tokens reach them; within a group the
+bound is a little arithmetic per record: each query token pairs with one list token at most, no
+heavier than its heaviest neighbour, so the rest of the record's weight stays unpaired. The
+survivors get a second, tighter bound (their list tokens that no query token reaches stay
+unpaired). Fused-letters comparisons are bounded by joined length and letters used; records found
+through joined letters or acronyms are always kept.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from aidvet.screening.compare import FUSED_CUTOFF, PERSON_UNMATCHED_FACTOR, fused_score
-from aidvet.screening.weights import UNMATCHED_GENERIC_WEIGHT
 from aidvet.screening.index import NameIndex, Neighbours, letter_mask
 from aidvet.screening.prepare import PreparedName
+from aidvet.screening.weights import UNMATCHED_GENERIC_WEIGHT
 
 
 def _token_groups(records: set[int], reaches: Sequence[frozenset[int]]) -> dict[tuple[int, ...], set[int]]:
@@ -63,6 +63,9 @@ def reachable_records(index: NameIndex, query: PreparedName, found: Sequence[Nei
         # neighbour: the record's other tokens stay unpaired.
         pair_cap = initial_count + sum(tokens[i][3] for i in pattern)
         unpair_cap = initial_count + sum(max(tokens[i][3], UNMATCHED_GENERIC_WEIGHT) for i in pattern)
+        if (matched + pair_cap) * keep < factor * unmatched:
+            failed.extend(members)  # not even a record paired up to the caps could reach it
+            continue
         hopeful = [
             number for number in members
             if (matched + min(paired_weight[number], pair_cap)) * keep

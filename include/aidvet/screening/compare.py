@@ -31,6 +31,14 @@ SHORT_TOKEN = 3
 FUZZY_PENALTY = 0.75
 DOUBLED_CREDIT = 0.95
 SKELETON_CREDIT = 0.8
+SPELLING_CREDIT = 0.9
+_PHONETIC_RULES = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        ("ph", "f"), ("kh", "k"), ("gh", "g"), ("dh", "d"), ("th", "t"), ("dj", "j"), ("q", "k"),
+        ("o*u+o*|oo", "u"), ("ee", "i"), ("[eiy]*[iy][eiy]*", "i"),
+    )
+)
 _VOWELS = re.compile(r"[aeiou]")
 _SKELETON_DROPPED = re.compile(r"[aeiouwy]")
 _DOUBLED = re.compile(r"(.)\1+")
@@ -101,6 +109,16 @@ def squeeze(token: str) -> str:
     return _DOUBLED.sub(r"\1", token)
 
 
+@lru_cache(maxsize=200_000)
+def phonetic(token: str) -> str:
+    """The token with transliteration variants folded: "ou"/"oo" -> u, "ee"/"ie"/"ei"/"y" -> i,
+    "ph" -> f, "kh" -> k, "gh" -> g, "dh" -> d, "th" -> t, "q" -> k, "dj" -> j; doubled letters
+    once ("Akhaiee"/"Akhaei", "Rungtawankeeree"/"Rungtawankhiri")."""
+    for pattern, replacement in _PHONETIC_RULES:
+        token = pattern.sub(replacement, token)
+    return squeeze(token)
+
+
 def unvoweled(token: str) -> bool:
     """Written without vowels, as Arabic and Hebrew script transliterate ("mhmd", "dvd")."""
     return token.isalpha() and not _VOWELS.search(token)
@@ -134,6 +152,8 @@ def token_credit(a: str, b: str, persons: bool) -> tuple[float, float, str]:
         return 0.0, 0.0, ""
     if a[0] == b[0] and squeeze(a) == squeeze(b):
         return DOUBLED_CREDIT, DOUBLED_CREDIT, "doubled letters"
+    if len(a) >= MIN_FUZZY_LENGTH and len(b) >= MIN_FUZZY_LENGTH and phonetic(a) == phonetic(b):
+        return SPELLING_CREDIT, SPELLING_CREDIT, "spelling"
     if (unvoweled(a) or unvoweled(b)) and skeleton(a) == skeleton(b) and len(skeleton(a)) >= 3:
         return SKELETON_CREDIT, SKELETON_CREDIT, "consonants"
     allowed = max_edits(a, b)

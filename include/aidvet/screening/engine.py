@@ -19,7 +19,7 @@ from aidvet.screening.attributes import AttributeCheck
 from aidvet.screening.bound import reachable_records
 from aidvet.screening.compare import NameComparison, compare, weight_pairs
 from aidvet.screening.index import NameIndex, NameRecord
-from aidvet.screening.prepare import PreparedName, kind_of, prepare
+from aidvet.screening.prepare import kind_of, prepare
 
 # Chosen on the evaluation in docs/screening.md.
 DEFAULT_THRESHOLD = 85.0
@@ -125,9 +125,11 @@ class Screener:
                     hits.append(hit)
                     break
         for entity_index in set(by_identifier) - by_entity.keys():
-            hit = self._hit(query, prepared, self.index.primary_record[entity_index], True)
-            if hit is not None:
-                hits.append(hit)
+            number = self.index.primary_record[entity_index]
+            if number < len(self.index.records) and self.index.records[number].entity_index == entity_index:
+                hit = self._hit(query, prepared, number, True)
+                if hit is not None:
+                    hits.append(hit)
         hits.sort(key=lambda hit: (-hit.score, hit.entity_id))
         return hits
 

@@ -35,7 +35,7 @@ from aidvet.lists import Alias, Entity, load_files
 from aidvet.screening.engine import DEFAULT_THRESHOLD, Query, Screener, score_names
 from aidvet.screening.prepare import normalize, prepare
 
-THRESHOLDS = tuple(range(70, 101, 1))
+THRESHOLDS = tuple(range(60, 101, 1))
 SWEEP_SHOWN = (75, 80, 82, 84, 85, 86, 87, 88, 90, 92, 95)
 BASELINES: dict[str, Callable] = {"token_sort_ratio": fuzz.token_sort_ratio, "WRatio": fuzz.WRatio}
 METHODS = ("aidvet", *BASELINES)
@@ -89,8 +89,9 @@ class Scored:
     any: float
 
 
-def normalized(name: str) -> str:
-    return normalize(name)
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
 
 
 def reference_entities(data: Path) -> list[Entity]:
@@ -129,7 +130,7 @@ class Evaluator:
         self.screener = Screener(entities, threshold=floor)
         self.names = [name for entity in entities for name, _ in entity.all_names()]
         self.name_entity = [entity.id for entity in entities for _ in entity.all_names()]
-        self.normalized_names = [normalized(name) for name in self.names]
+        self.normalized_names = [normalize(name) for name in self.names]
         self.names_of: dict[str, list[int]] = {}
         for number, entity_id in enumerate(self.name_entity):
             self.names_of.setdefault(entity_id, []).append(number)
@@ -149,7 +150,7 @@ class Evaluator:
         return scored
 
     def _screen_baseline(self, scorer, queries, targets) -> list[Scored]:
-        matrix = process.cdist([normalized(query.name) for query in queries], self.normalized_names,
+        matrix = process.cdist([normalize(query.name) for query in queries], self.normalized_names,
                                scorer=scorer, processor=None, workers=-1, dtype="uint8")
         scored = []
         for row, target in zip(matrix, targets):
@@ -192,7 +193,7 @@ def best_f1(table: dict[int, dict[str, float]]) -> dict[str, float]:
 # --- the five measurements -------------------------------------------------------------------
 
 def un_positives(data: Path, evaluator: Evaluator, un: Sequence[Entity]) -> dict:
-    rows = list(csv.DictReader(open(data / "eval/un_positives_dev.csv", encoding="utf-8")))
+    rows = read_csv(data / "eval/un_positives_dev.csv")
     by_tokens: dict[frozenset[str], str] = {}
     for entity in un:
         for name, _ in entity.all_names():
@@ -211,7 +212,7 @@ def un_positives(data: Path, evaluator: Evaluator, un: Sequence[Entity]) -> dict
 
 
 def negatives(data: Path, evaluator: Evaluator) -> dict:
-    rows = list(csv.DictReader(open(data / "eval/negatives_dev.csv", encoding="utf-8")))
+    rows = read_csv(data / "eval/negatives_dev.csv")
     name_only = [Query(str(i), row["full_name"], "person") for i, row in enumerate(rows)]
     with_attributes = [Query(str(i), row["full_name"], "person", row["nationality"] or None, row["date_of_birth"] or None)
                        for i, row in enumerate(rows)]
@@ -254,7 +255,7 @@ def ofac_pairs(data: Path, sample: int = 1500, seed: int = 11) -> tuple[dict, li
     pairs = [(a, b, kind, True) for a, b, kind in true_pairs] + [(a, b, kind, False) for a, b, kind in false_pairs]
     result = {"true_pairs": len(true_pairs), "false_pairs": len(false_pairs)}
     scorers = {"aidvet": lambda a, b, kind: screener.score_names(a, b, kind)}
-    scorers.update({method: (lambda scorer: lambda a, b, _kind: scorer(normalized(a), normalized(b)))(scorer)
+    scorers.update({method: (lambda scorer: lambda a, b, _kind: scorer(normalize(a), normalize(b)))(scorer)
                     for method, scorer in BASELINES.items()})
     for method, scorer in scorers.items():
         scores = [(scorer(a, b, kind), label) for a, b, kind, label in pairs]
@@ -309,7 +310,7 @@ def cross_script(data: Path) -> dict:
         rows = [row for row in csv.reader(line for line in handle if line.strip() and not line.startswith("#"))]
     pairs = [(row[0], row[1]) for row in rows if len(row) >= 2]
     scorers = {"aidvet": lambda a, b: score_names(a, b, "person")}
-    scorers.update({method: (lambda scorer: lambda a, b: scorer(normalized(a), normalized(b)))(scorer)
+    scorers.update({method: (lambda scorer: lambda a, b: scorer(normalize(a), normalize(b)))(scorer)
                     for method, scorer in BASELINES.items()})
     result: dict = {"pairs": len(pairs)}
     for method, scorer in scorers.items():

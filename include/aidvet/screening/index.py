@@ -3,9 +3,10 @@
 Every listed name (primary or alias) is one record. A query reaches a record through:
 - its tokens, as many as a record paired through none of them could not reach the threshold
   (prefix filtering on token weights); each query token reaches the list tokens the scorer
-  would pair it with, found through a deletion neighbourhood (SymSpell: one edit, two for long
-  tokens) and doubled letters, and checked with the scorer's own token similarity;
-- the joined letters ("alqaida" reaches "AL QAIDA");
+  would pair it with, found through a deletion neighbourhood (SymSpell, as many edits as the
+  scorer allows), doubled letters, transliteration spellings and consonant skeletons, each checked with the scorer's own
+  `token_credit`, so that the neighbour table is exactly the scorer's;
+- the joined letters, in the order used or written ("alqaida" reaches "AL QAIDA");
 - acronyms in both directions ("CJNG", "MS-13");
 - an identifier (passport, tax number...) equal to one the entity carries.
 """
@@ -21,8 +22,10 @@ from aidvet.lists.model import Alias, Entity
 from aidvet.screening.attributes import normalize_identifier
 from aidvet.screening.compare import (
     LONG_TOKEN,
+    MIN_FUZZY_LENGTH,
     SHORT_TOKEN,
     PERSON_UNMATCHED_FACTOR,
+    phonetic,
     skeleton,
     squeeze,
     token_credit,
@@ -123,6 +126,11 @@ class NameIndex:
             if squeeze(token) != token:
                 self.squeezed[squeeze(token)].append(token)
         self.squeezed = dict(self.squeezed)
+        self.phonetic: dict[str, list[str]] = defaultdict(list)
+        for token in self.postings:
+            if len(token) >= MIN_FUZZY_LENGTH:
+                self.phonetic[phonetic(token)].append(token)
+        self.phonetic = dict(self.phonetic)
         self.skeletons: dict[str, list[str]] = defaultdict(list)
         for token in self.postings:
             if len(skeleton(token)) >= 3 and token.isalpha():
@@ -142,6 +150,7 @@ class NameIndex:
         self.unpaired_weight = [sum(unpaired for _, unpaired in record.weights) for record in self.records]
         self.compact_length = [len(record.prepared.compact) for record in self.records]
         self.token_count = [len(record.prepared.tokens) for record in self.records]
+
         self.letter_masks = [letter_mask(record.prepared.compact) for record in self.records]
         self.with_initials = {number for number, initials in enumerate(self.has_initials) if initials}
         self._neighbours: dict[str, Neighbours] = {}
@@ -162,6 +171,10 @@ class NameIndex:
                         credit = token_credit(token, other, False)
                         if credit[0] > 0:
                             found[other] = credit
+        if len(token) >= MIN_FUZZY_LENGTH:
+            for other in self.phonetic.get(phonetic(token), ()):
+                if other not in found and (credit := token_credit(token, other, False))[0] > 0:
+                    found[other] = credit
         squeezed = squeeze(token)
         for other in [*self.squeezed.get(squeezed, ()), *([squeezed] if squeezed in self.postings else [])]:
             if other not in found and (credit := token_credit(token, other, False))[0] > 0:

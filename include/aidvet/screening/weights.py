@@ -38,6 +38,12 @@ GENERIC_WORDS = frozenset(
     """.split()
 )
 
+def is_generic(token: str) -> bool:
+    """A generic word, or its plural ("familias", "services", "asociaciones")."""
+    return token in GENERIC_WORDS or (token.endswith("s") and (
+        token[:-1] in GENERIC_WORDS or (token.endswith("es") and token[:-2] in GENERIC_WORDS)))
+
+
 GENERIC_WEIGHT = 0.25
 UNMATCHED_GENERIC_WEIGHT = 0.5
 INITIAL_WEIGHT = 0.3
@@ -75,7 +81,7 @@ class TokenWeights:
         frequency = self.document_frequency.get(token, 0)
         if frequency > RARE_DOCUMENT_FREQUENCY:
             weight = max(MIN_WEIGHT, 1.0 - FREQUENCY_STEP * math.log2(frequency / RARE_DOCUMENT_FREQUENCY))
-        if token in GENERIC_WORDS:
+        if is_generic(token):
             weight = min(weight, GENERIC_WEIGHT)
         return weight
 
@@ -83,7 +89,7 @@ class TokenWeights:
         """Weight of a token left without a partner. A generic word shared by two names proves
         little, but a generic word only one name has still tells them apart."""
         weight = self(token)
-        return max(weight, UNMATCHED_GENERIC_WEIGHT) if token in GENERIC_WORDS else weight
+        return max(weight, UNMATCHED_GENERIC_WEIGHT) if is_generic(token) else weight
 
     def frequency(self, token: str) -> int:
         return self.document_frequency.get(token, 0)

@@ -12,12 +12,15 @@ from aidvet.audit import chain
 from aidvet.config import Settings
 from aidvet.errors import InputError
 from aidvet.policy import load_policy
+from aidvet.sources import sql
 from aidvet.sources.detect import detect_and_load
 from aidvet.sources.ingest import UNREADABLE
 from aidvet.sources.model import Disbursement, SourceBatch
 from aidvet.store import ingest
 from aidvet.store.db import session_scope
 from aidvet.store.models import RunItem
+
+SQL_PREFIX = "sql:"
 
 
 def extract(settings: Settings, dag_run_id: str) -> str:
@@ -27,8 +30,8 @@ def extract(settings: Settings, dag_run_id: str) -> str:
     with session_scope(settings.db_url) as session:
         runs.start(session, run_id, dag_run_id=dag_run_id, policy=policy)
         enrolled: dict[str, list[str]] = {}  # disbursement id -> failures known before validation
-        for path in settings.inputs:
-            enrolled.update(_ingest_one(session, run_id, Path(path)))
+        for spec in settings.inputs:
+            enrolled.update(_ingest_one(session, run_id, spec, settings.sql_query))
         if not enrolled:
             raise InputError(", ".join(settings.inputs), None, "at least one readable input with disbursements")
         session.add_all(RunItem(run_id=run_id, disbursement_id=d, quality_failures=failures)
@@ -37,18 +40,27 @@ def extract(settings: Settings, dag_run_id: str) -> str:
     return run_id
 
 
-def _ingest_one(session: Session, run_id: str, path: Path) -> dict[str, list[str]]:
+def load_input(spec: str, sql_query: str) -> tuple[str, SourceBatch]:
+    """(format, batch) of one input: a file or folder path, or `sql:<SQLAlchemy URL>` (a database
+    read with the configured query; the Airflow adapter turns `airflow-conn:<id>` into such a URL)."""
+    if spec.startswith(SQL_PREFIX):
+        return sql.SOURCE, sql.read_sql(spec.removeprefix(SQL_PREFIX), sql_query)
+    return detect_and_load(Path(spec))
+
+
+def _ingest_one(session: Session, run_id: str, spec: str, sql_query: str) -> dict[str, list[str]]:
     try:
-        format, batch = detect_and_load(path)
+        format, batch = load_input(spec, sql_query)
     except InputError as error:
-        digest = hashlib.sha256(_raw_bytes(path)).hexdigest()
-        ingest.record_rejected_file(session, str(path), digest, "unknown", str(error))
-        chain.append(session, "input.rejected", run_id=run_id, subject=str(path), payload={"reason": str(error)})
+        label = sql.describe(spec.removeprefix(SQL_PREFIX)) if spec.startswith(SQL_PREFIX) else spec
+        raw = label.encode() if spec.startswith(SQL_PREFIX) else _raw_bytes(Path(spec))
+        ingest.record_rejected_file(session, label, hashlib.sha256(raw).hexdigest(), "unknown", str(error))
+        chain.append(session, "input.rejected", run_id=run_id, subject=label, payload={"reason": str(error)})
         return {}
     unreadable = unreadable_stand_ins(batch)
     batch.disbursements += [stand_in for stand_in, _reason in unreadable.values()]
     source_file = ingest.record_batch(session, batch, format)
-    chain.append(session, "input.ingested", run_id=run_id, subject=str(path),
+    chain.append(session, "input.ingested", run_id=run_id, subject=batch.source_file,
                  payload={"sha256": batch.sha256, "disbursements": len(batch.disbursements),
                           "source_file_id": source_file.id})
     failures = {row.disbursement_id: [] for row in batch.disbursements}
