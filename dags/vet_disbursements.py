@@ -5,14 +5,12 @@ Thin wiring only: every task calls one function of include/aidvet (see aidvet.st
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pendulum
 from airflow.providers.standard.operators.hitl import ApprovalOperator
 from airflow.sdk import dag, task
 
 from aidvet.airflow import docs
-from aidvet.airflow.adapter import DEFAULT_ARGS, NIGHTLY_OR_LIST_CHANGE, PUBLISHED, run_settings
+from aidvet.airflow.adapter import DEFAULT_ARGS, NIGHTLY_OR_LIST_CHANGE, PUBLISHED, SIGNOFF_TIMEOUT, run_settings
 
 
 @dag(
@@ -66,7 +64,7 @@ def vet_disbursements():
 
     signoff = ApprovalOperator(
         task_id="run_signoff", doc_md=docs.RUN_SIGNOFF, subject="Unusual vetting run: sign off before publishing",
-        body="{{ ti.xcom_pull(task_ids='check_signoff', key='reasons') }}", response_timeout=timedelta(hours=12),
+        body="{{ ti.xcom_pull(task_ids='check_signoff', key='reasons') }}", response_timeout=SIGNOFF_TIMEOUT,
         fail_on_reject=True)
 
     @task(doc_md=docs.PUBLISH, outlets=list(PUBLISHED.values()), trigger_rule="none_failed_min_one_success")

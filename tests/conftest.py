@@ -17,6 +17,7 @@ os.environ.setdefault("AIRFLOW__CORE__DAGS_FOLDER", str(ROOT / "dags"))
 os.environ.setdefault("AIRFLOW__CORE__PLUGINS_FOLDER", str(ROOT / "plugins"))
 os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("AIDVET_SIGNOFF_TIMEOUT_SECONDS", "60")  # tests keep runs usual: dag.test() cannot answer a sign-off
 os.environ.setdefault("AIDVET_RETRY_DELAY_SECONDS", "1")  # a failing task in dag.test() must not wait minutes
 SHARED_DATA = Path(os.environ.get("AIDVET_SHARED_DATA", ROOT.parent / "shared" / "data"))
 PG_URL = os.environ.get("AIDVET_TEST_PG_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres")

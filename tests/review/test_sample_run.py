@@ -53,7 +53,8 @@ def test_held_items_of_a_sample_run_are_queued_once(sample_settings):
         assert set(others) == held - {first.disbursement_id}
 
 
-def test_a_changed_party_goes_back_to_review(sample_settings):
+def _run_and_whitelist_tren_de_aragua(sample_settings):
+    """First run on the sample data; alice releases the Tren de Aragua payee, bob approves and whitelists it."""
     parsed = load_files([Path(sample_settings.inputs[0]).parent / "lists" / "sample-sdn"])
     with session_scope(sample_settings.db_url) as session:
         store_version(session, parsed)
@@ -63,6 +64,11 @@ def test_a_changed_party_goes_back_to_review(sample_settings):
         decisions.decide(session, item.item_id, "release", "different_entity", "sample: a false positive",
                          "alice", whitelist_pair=True)
         decisions.approve(session, item.item_id, "bob")
+    return item
+
+
+def test_a_changed_party_goes_back_to_review(sample_settings):
+    item = _run_and_whitelist_tren_de_aragua(sample_settings)
     path = Path(sample_settings.inputs[0]) / "disbursements.csv"
     rows = pd.read_csv(path, dtype=str, keep_default_na=False)
     rows.loc[rows["payee_name"] == "Tren de Aragua", "payee_country"] = "GT"  # the party's details changed
@@ -76,15 +82,7 @@ def test_a_changed_party_goes_back_to_review(sample_settings):
 def test_replay_of_a_run_with_a_whitelisted_clearance_finds_no_difference(sample_settings):
     from aidvet.replay import replay
 
-    parsed = load_files([Path(sample_settings.inputs[0]).parent / "lists" / "sample-sdn"])
-    with session_scope(sample_settings.db_url) as session:
-        store_version(session, parsed)
-    run_pipeline(sample_settings, RUNS[0])
-    with session_scope(sample_settings.db_url) as session:
-        item = next(row for row in queue.list_items(session) if row.payee_name == "Tren de Aragua")
-        decisions.decide(session, item.item_id, "release", "different_entity", "sample: a false positive",
-                         "alice", whitelist_pair=True)
-        decisions.approve(session, item.item_id, "bob")
+    item = _run_and_whitelist_tren_de_aragua(sample_settings)
     run_pipeline(sample_settings, RUNS[1])
     with session_scope(sample_settings.db_url) as session:
         assert session.get(RunItem, (safe_run_id(RUNS[1]), item.disbursement_id)).outcome == "cleared"

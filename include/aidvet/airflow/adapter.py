@@ -21,6 +21,9 @@ LIST_CHANGED = Asset(name="aidvet_list_version_accepted", uri="aidvet://lists/ac
 PUBLISHED = {outcome: Asset(name=f"aidvet_{outcome}_list", uri=f"aidvet://published/{outcome}")
              for outcome in ("cleared", "held", "quarantined")}
 
+# How long an unusual run waits for a person's sign-off before it fails (closed).
+SIGNOFF_TIMEOUT = timedelta(seconds=float(os.environ.get("AIDVET_SIGNOFF_TIMEOUT_SECONDS", 12 * 3600)))
+
 NIGHTLY = CronTriggerTimetable("0 2 * * *", timezone="UTC")
 NIGHTLY_OR_LIST_CHANGE = AssetOrTimeSchedule(timetable=NIGHTLY, assets=LIST_CHANGED)
 
