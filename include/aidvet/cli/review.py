@@ -197,7 +197,7 @@ def _whitelist_list(args) -> int:
             table.add_row(*_cells(e.id, view.state, f"{e.party_key} {e.party_name or ''}",
                           f"{e.entity_id} {e.entity_name or ''}", f"{e.decided_by} / {e.approved_by}",
                           f"{e.created_at:%Y-%m-%d}", f"{e.expires_at:%Y-%m-%d}",
-                                  f"{e.revoked_by}: {e.revoke_reason}" if e.revoked_at else ""))
+                          f"{e.revoked_by}: {e.revoke_reason}" if e.revoked_at else ""))
     _console().print(table)
     return 0
 

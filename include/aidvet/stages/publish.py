@@ -14,8 +14,9 @@ from aidvet import runs
 from aidvet.artifacts import ArtifactRoot
 from aidvet.audit import chain
 from aidvet.config import Settings
-from aidvet.policy import load_policy
+from aidvet.policy import Policy, load_policy
 from aidvet.publish import report, snapshot, tables
+from aidvet.stages.decide import best_hits
 from aidvet.stages.common import run_disbursements
 from aidvet.store.db import session_scope
 from aidvet.store.models import ListDelta, ListVersion, Party, Run, ScreeningHit, SourceFile
@@ -27,7 +28,7 @@ def publish(settings: Settings, run_id: str) -> str:
     with session_scope(settings.db_url) as session:
         run = session.get(Run, run_id)
         frame = run_disbursements(session, run_id)
-        frames = split_by_outcome(frame, _held_evidence(session, run_id))
+        frames = split_by_outcome(frame, _held_evidence(session, run_id, policy))
         inputs = snapshot.snapshot_tables(session, frame)
         manifest = build_manifest(session, run, frame, frames, settings, policy.sha256)
         manifest["audit_anchor"] = chain.head(session)  # the trail up to here; `aidvet audit verify` checks it
@@ -62,20 +63,21 @@ def split_by_outcome(frame: pd.DataFrame, evidence: pd.DataFrame) -> dict[str, p
             for outcome, columns in tables.COLUMNS.items()}
 
 
-def _held_evidence(session, run_id: str) -> pd.DataFrame:
-    """The best hit behind each held item, for the held list's evidence columns."""
-    rows = session.execute(
-        select(ScreeningHit.disbursement_id, ScreeningHit.entity_id, ScreeningHit.matched_name,
-               Party.name.label("party_name"), ScreeningHit.programs, ScreeningHit.terrorist,
-               ScreeningHit.explanation, ScreeningHit.score)
-        .outerjoin(Party, Party.party_key == ScreeningHit.party_key)
-        .where(ScreeningHit.run_id == run_id)
-        .order_by(ScreeningHit.disbursement_id, ScreeningHit.score.desc())).mappings().all()
-    frame = pd.DataFrame(rows, columns=["disbursement_id", "entity_id", "matched_name", "party_name", "programs",
-                                        "terrorist", "explanation", "score"])
-    frame = frame.drop_duplicates("disbursement_id").drop(columns="score")
-    frame["programs"] = frame["programs"].map(lambda programs: " ".join(programs or []))
-    return frame
+EVIDENCE_COLUMNS = ["disbursement_id", "entity_id", "matched_name", "party_name", "programs", "terrorist",
+                    "explanation"]
+
+
+def _held_evidence(session, run_id: str, policy: Policy) -> pd.DataFrame:
+    """The hit behind each held item — the one decide judged strongest — for the held list's evidence columns."""
+    hits = best_hits(session.scalars(select(ScreeningHit).where(ScreeningHit.run_id == run_id)
+                                     .order_by(ScreeningHit.id)), policy)
+    names = dict(session.execute(select(Party.party_key, Party.name)
+                                 .where(Party.party_key.in_({h.party_key for h in hits.values()}))).all())
+    return pd.DataFrame([{"disbursement_id": d, "entity_id": h.entity_id, "matched_name": h.matched_name,
+                          "party_name": names.get(h.party_key, h.party_key.removeprefix("name:")),
+                          "programs": " ".join(h.programs or []), "terrorist": h.terrorist,
+                          "explanation": h.explanation} for d, h in sorted(hits.items())],
+                        columns=EVIDENCE_COLUMNS)
 
 
 def build_manifest(session, run: Run, frame: pd.DataFrame, frames: dict[str, pd.DataFrame], settings: Settings,
