@@ -127,7 +127,7 @@ def hit_row(hit: Hit) -> list[str]:
 
 
 def run_screen(args) -> int:
-    console = Console(stderr=True)
+    console = Console(stderr=True, soft_wrap=True)  # paths printed whole
     with console.status("loading the lists' index"):
         stored = stored_index(args.lists, args.index_dir)
     screener = Screener(index=stored.index, index_uri=stored.uri, threshold=args.threshold,
