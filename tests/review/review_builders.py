@@ -90,3 +90,34 @@ def build_queued_store(url: str) -> str:
         add_run(session, "run-1", version, HELD)
         queue.sync_queue(session, "run-1")
     return url
+
+
+def reviewer(name: str):
+    """An authenticated reviewer (what the auth manager gives the UI and the API)."""
+    from aidvet.review.roles import actor
+
+    return actor(name, "reviewer")
+
+
+def approver(name: str):
+    from aidvet.review.roles import actor
+
+    return actor(name, "approver")
+
+
+def add_group_items(url: str) -> None:
+    """Run 'run-2' holds D1 again and D4, D5 (paid to the same party P1, held on the same FTO entity)."""
+    from aidvet.review import queue
+    from aidvet.store.db import session_scope
+
+    with session_scope(url) as session:
+        source_file_id = session.query(SourceFile).first().id
+        for number, amount in ((4, "2000"), (5, "3000")):
+            session.add(Disbursement(disbursement_id=f"D{number}", award_id="A2", payee_key="grants:P1",
+                                     payee_name="Cartel Jalisco Nueva Generacion SA", amount=amount, currency="MXN",
+                                     date="2026-11-02", country="MX", source_file_id=source_file_id,
+                                     source_record=f"row {number + 1}"))
+        session.flush()
+        version = session.get(ListVersion, 1)
+        add_run(session, "run-2", version, {**HELD, "D4": HELD["D1"], "D5": HELD["D1"]})
+        queue.sync_queue(session, "run-2")
