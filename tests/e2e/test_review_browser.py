@@ -1,6 +1,12 @@
-"""The review flow in a real browser against a real `airflow api-server` with the plugin loaded:
-reviewer logs in -> queue -> release with a justification -> approver logs in -> approves -> the
-item is in the released list. Screenshots of the queue and the item page go to test-artifacts/.
+"""The review flow in a real browser against a real `airflow api-server` with the plugin loaded,
+users and roles from Airflow's simple auth manager (reviewer:user, approver:op, auditor:viewer):
+reviewer logs in -> filters the queue (blank fields) -> releases a (party, listed entity) group of
+three items at once -> cannot approve; auditor reads but cannot decide; approver approves the group
+with an escalation note -> the items are in the released list. And `aidvet review login` + `decide`
+from a shell against the same server. Screenshots go to test-artifacts/.
+
+Logging in waits for the login's own redirect back to the review page (never a second navigation
+racing it: that raced into `net::ERR_ABORTED` on a busy machine).
 
 Runs on SQLite only: it is about the browser, the Airflow login and the plugin mount; the
 store's behaviour on PostgreSQL is covered by tests/review and tests/plugins.
@@ -10,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -23,7 +30,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "review"))
 
-from review_builders import build_queued_store  # noqa: E402
+from review_builders import add_group_items, build_queued_store  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -31,7 +38,8 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
 ARTIFACTS = ROOT / "test-artifacts"
-PASSWORDS = {"reviewer": "reviewer-pass-1", "approver": "approver-pass-2"}
+PASSWORDS = {"reviewer": "reviewer-pass-1", "approver": "approver-pass-2", "auditor": "auditor-pass-3"}
+ROLES = "reviewer:user,approver:op,auditor:viewer"  # simple auth manager roles -> aidvet review roles
 STEP_TIMEOUT_MS = 20_000
 
 
@@ -66,6 +74,7 @@ def api_server(tmp_path_factory):
     store = f"sqlite:///{tmp_path / 'aidvet.db'}"
     upgrade(store)
     build_queued_store(store)
+    add_group_items(store)  # D1, D4, D5: one party, one FTO-listed entity
     home = tmp_path / "airflow"
     home.mkdir()
     passwords = home / "passwords.json"
@@ -74,7 +83,7 @@ def api_server(tmp_path_factory):
     env = {**os.environ, "AIRFLOW_HOME": str(home), "AIDVET_DB_URL": store,
            "AIRFLOW__CORE__PLUGINS_FOLDER": str(ROOT / "plugins"), "AIRFLOW__CORE__DAGS_FOLDER": str(ROOT / "dags"),
            "AIRFLOW__CORE__LOAD_EXAMPLES": "False", "AIRFLOW__CORE__LAZY_LOAD_PLUGINS": "False",
-           "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": "reviewer:user,approver:user",
+           "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": ROLES,
            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(passwords),
            "AIRFLOW__API__BASE_URL": f"http://127.0.0.1:{port}",
            "AIRFLOW__API_AUTH__JWT_SECRET": "aidvet-e2e-" + "s" * 60,
@@ -88,7 +97,7 @@ def api_server(tmp_path_factory):
                                   env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         _wait_until_up(f"http://127.0.0.1:{port}/api/v2/monitor/health", server, log)
-        yield f"http://127.0.0.1:{port}"
+        yield {"url": f"http://127.0.0.1:{port}", "env": env}
     finally:
         os.killpg(server.pid, 15)
         try:
@@ -99,18 +108,27 @@ def api_server(tmp_path_factory):
 
 
 def _log_in(page, base: str, user: str) -> None:
+    """Anonymous -> the plugin redirects to Airflow's login page -> submit -> Airflow's login
+    redirects back to the review queue. Each step waits for its own navigation to finish."""
     page.context.clear_cookies()
-    page.goto(f"{base}/aidvet-review/")  # anonymous: the plugin sends us to Airflow's login page
-    page.wait_for_url("**/auth/login**")
+    page.goto(f"{base}/aidvet-review/", wait_until="load")
+    page.wait_for_url("**/auth/login**", wait_until="load")
     page.locator("input[name='username']").fill(user)
     page.locator("input[name='password']").fill(PASSWORDS[user])
-    page.locator("button[type='submit']").click()
-    page.wait_for_load_state("networkidle")
-    page.goto(f"{base}/aidvet-review/")
+    with page.expect_navigation(url=re.compile(r"/aidvet-review/"), wait_until="load"):
+        page.locator("button[type='submit']").click()
+    page.locator("#user").wait_for()
     assert page.locator("#user").inner_text() == user
 
 
+def _bearer(page) -> str:
+    [token] = [cookie["value"] for cookie in page.context.cookies() if cookie["name"] == "_token"]
+    return token
+
+
 def test_anonymous_requests_are_refused_by_the_mounted_plugin(api_server):
+    api_server = api_server["url"]
+
     class NoRedirect(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, *args, **kwargs):
             return None
@@ -125,9 +143,10 @@ def test_anonymous_requests_are_refused_by_the_mounted_plugin(api_server):
     assert post.value.code == 401
 
 
-def test_reviewer_releases_and_a_second_user_approves(api_server):
+def test_roles_filter_and_bulk_release_in_the_browser(api_server):
     from playwright.sync_api import sync_playwright
 
+    base = api_server["url"]
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
@@ -135,39 +154,95 @@ def test_reviewer_releases_and_a_second_user_approves(api_server):
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.set_default_timeout(STEP_TIMEOUT_MS)
-            _log_in(page, api_server, "reviewer")
-            plugins = page.request.get(f"{api_server}/api/v2/plugins").json()["plugins"]
-            [review] = [plugin for plugin in plugins if plugin["name"] == "aidvet_review"]
-            assert review["external_views"][0]["name"] == "Held disbursements"  # the nav entry
-            assert page.locator("#queue tr[data-item]").count() == 2
-            assert "&lt;script&gt;" in page.content() and page.locator("script").count() == 0
-            page.screenshot(path=str(ARTIFACTS / "review-queue.png"), full_page=True)
-            page.goto(f"{api_server}/plugin/held-disbursements")  # the nav entry: the queue inside Airflow's UI
-            page.frame_locator("iframe").locator("#queue tr[data-item='1']").wait_for()
-            page.screenshot(path=str(ARTIFACTS / "review-in-airflow.png"))
-            page.goto(f"{api_server}/aidvet-review/")
-
-            page.locator("#queue tr[data-item='1'] a").first.click()
-            page.wait_for_url("**/aidvet-review/items/1")
-            assert page.locator(".party-name mark").count() == 4
-            page.screenshot(path=str(ARTIFACTS / "review-item.png"), full_page=True)
-            page.locator("input[name='decision'][value='release']").check()
-            page.locator("select[name='reason_code']").select_option("different_person")
-            page.locator("textarea[name='justification']").fill("Registered water utility in Guadalajara; "
-                                                                 "only the place name matches the cartel.")
-            page.locator("#decide button[type='submit']").click()
-            assert page.locator("#status").inner_text() == "decided"
-            assert "second person approves" in page.locator("#message").inner_text()
-
-            _log_in(page, api_server, "approver")
-            page.goto(f"{api_server}/aidvet-review/?status=decided")
-            page.locator("#queue tr[data-item='1'] a").first.click()
-            page.locator("#approve button", has_text="Approve release").click()
-            assert page.locator("#status").inner_text() == "released"
-            assert "review.approved" in page.locator("#history").inner_text()
-
-            page.goto(f"{api_server}/aidvet-review/?status=released")
-            assert page.locator("#queue tr[data-item='1']").count() == 1
-            page.screenshot(path=str(ARTIFACTS / "review-released.png"), full_page=True)
+            page.set_default_navigation_timeout(STEP_TIMEOUT_MS)
+            _reviewer_filters_and_releases_a_group(page, base)
+            _auditor_reads_but_cannot_decide(page, base)
+            _approver_approves_the_group(page, base)
         finally:
             browser.close()
+
+
+def _reviewer_filters_and_releases_a_group(page, base: str) -> None:
+    _log_in(page, base, "reviewer")
+    plugins = page.request.get(f"{base}/api/v2/plugins").json()["plugins"]
+    [review] = [plugin for plugin in plugins if plugin["name"] == "aidvet_review"]
+    assert review["external_views"][0]["name"] == "Held disbursements"  # the nav entry
+    assert page.locator("#queue tr[data-item]").count() == 4
+    assert "&lt;script&gt;" in page.content() and page.locator("script").count() == 0
+    page.screenshot(path=str(ARTIFACTS / "review-queue.png"), full_page=True)
+
+    page.locator("#filters input[name='program']").fill("fto")  # min score and min age stay blank
+    page.locator("#filters input[name='source']").fill("OFAC")
+    with page.expect_navigation(wait_until="load"):
+        page.locator("#filters button[type='submit']").click()
+    assert page.locator("#queue tr[data-item]").count() == 3
+    assert page.locator("#count").inner_text().startswith("3 items")
+
+    page.goto(f"{base}/plugin/held-disbursements")  # the nav entry: the queue inside Airflow's UI
+    page.frame_locator("iframe").locator("#queue tr[data-item='1']").wait_for()
+    page.screenshot(path=str(ARTIFACTS / "review-in-airflow.png"))
+
+    page.goto(f"{base}/aidvet-review/items/1", wait_until="load")
+    assert page.locator(".party-name mark").count() == 4
+    page.locator("input[name='decision'][value='release']").check()
+    page.locator("select[name='reason_code']").select_option("different_entity")
+    page.locator("textarea[name='justification']").fill("Registered water utility in Guadalajara; "
+                                                        "only the place name matches the cartel.")
+    page.locator("#decide input[name='scope'][value='group']").check()
+    with page.expect_navigation(wait_until="load"):
+        page.locator("#decide button[type='submit']").click()
+    assert page.locator("#status").inner_text() == "decided"
+    assert "for 3 items" in page.locator("#message").inner_text()
+    assert page.locator("#cannot-approve").is_visible()  # a reviewer cannot approve
+    assert page.locator("#approve button", has_text="Approve release").count() == 0
+    refused = page.request.post(f"{base}/aidvet-review/api/items/1/approve", data={"note": "x"},
+                                headers={"Authorization": f"Bearer {_bearer(page)}"})
+    assert refused.status == 403 and "may not approve" in refused.json()["error"]
+    page.screenshot(path=str(ARTIFACTS / "review-item.png"), full_page=True)
+
+
+def _auditor_reads_but_cannot_decide(page, base: str) -> None:
+    _log_in(page, base, "auditor")
+    page.goto(f"{base}/aidvet-review/items/2", wait_until="load")
+    assert page.locator("#status").inner_text() == "pending"
+    assert page.locator("#decide").count() == 0
+    refused = page.request.post(f"{base}/aidvet-review/api/items/2/decide",
+                                data={"decision": "block", "reason": "confirmed_match", "justification": "x"},
+                                headers={"Authorization": f"Bearer {_bearer(page)}"})
+    assert refused.status == 403 and "auditor" in refused.json()["error"]
+
+
+def _approver_approves_the_group(page, base: str) -> None:
+    _log_in(page, base, "approver")
+    page.goto(f"{base}/aidvet-review/?status=decided", wait_until="load")
+    assert page.locator("#queue tr[data-item]").count() == 3
+    with page.expect_navigation(wait_until="load"):
+        page.locator("#queue tr[data-item='1'] a").first.click()
+    page.locator("#approve textarea[name='note']").fill("Legal (M. Ruiz) confirmed: municipal utility, RFC differs.")
+    page.locator("#approve input[name='scope'][value='group']").check()
+    with page.expect_navigation(wait_until="load"):
+        page.locator("#approve button", has_text="Approve release").click()
+    assert page.locator("#status").inner_text() == "released"
+    assert "3 releases approved" in page.locator("#message").inner_text()
+    assert "review.approved" in page.locator("#history").inner_text()
+    page.goto(f"{base}/aidvet-review/?status=released", wait_until="load")
+    assert page.locator("#queue tr[data-item]").count() == 3
+    page.screenshot(path=str(ARTIFACTS / "review-released.png"), full_page=True)
+
+
+def test_the_shell_logs_in_to_the_api_server_and_decides_as_that_user(api_server, tmp_path):
+    aidvet = str(Path(sys.executable).with_name("aidvet"))
+    env = {**api_server["env"], "AIDVET_REVIEW_TOKEN_FILE": str(tmp_path / "token.json"),
+           "AIDVET_TEST_PASSWORD": PASSWORDS["reviewer"]}
+    env.pop("AIDVET_API_TOKEN", None)
+    login = subprocess.run([aidvet, "review", "login", "--api", api_server["url"], "--username", "reviewer",
+                            "--password-env", "AIDVET_TEST_PASSWORD"], env=env, capture_output=True, text=True,
+                           timeout=120)
+    assert login.returncode == 0 and "as reviewer (review roles: reviewer)" in login.stdout, login.stderr
+    decide = subprocess.run([aidvet, "review", "decide", "2", "--decision", "escalate", "--reason",
+                             "needs_legal_review", "--justification", "ownership unclear"], env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert decide.returncode == 0 and "recorded by reviewer" in decide.stdout, decide.stderr
+    approve = subprocess.run([aidvet, "review", "approve", "2", "--note", "x"], env=env, capture_output=True,
+                             text=True, timeout=120)
+    assert approve.returncode != 0 and "may not approve" in approve.stderr
