@@ -47,10 +47,10 @@ vetting store and writes the released and blocked lists atomically; emits one As
 )
 def publish_released():
     @task(doc_md=PUBLISH_DOC, outlets=[RELEASED, BLOCKED])
-    def publish_reviewed() -> str:
+    def publish_reviewed(**context) -> str:
         from aidvet.review.published import publish_reviewed
 
-        return publish_reviewed(run_settings())
+        return publish_reviewed(run_settings(), dag_run_id=context["run_id"])
 
     publish_reviewed()
 
