@@ -53,3 +53,13 @@ def test_table_output_prints_markup_in_names_as_written(cli):
 def test_bad_input_is_a_clear_error(cli):
     code, _, err = cli("review", "show", "99")
     assert code == 2 and "no review item 99" in err
+
+
+def test_a_review_command_imports_only_its_own_group():
+    import subprocess
+    import sys
+
+    code = ("import sys; from aidvet.cli import build_parser; build_parser(['review']); "
+            "print('great_expectations' in sys.modules, 'pandas' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.split() == ["False", "False"], done.stderr

@@ -15,16 +15,21 @@ from aidvet.errors import AidvetError
 COMMAND_MODULES = ("db", "sample", "lists", "ingest", "screen", "run", "review", "audit", "replay")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; when `argv` names a command group, only that group's module is imported (a
+    shell command such as `aidvet review decide` then starts in a second, not after importing
+    Great Expectations and pandas for every other group)."""
     parser = argparse.ArgumentParser(prog="aidvet", description=__doc__.splitlines()[0])
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    wanted = [argv[0]] if argv and argv[0] in COMMAND_MODULES else COMMAND_MODULES
+    for name in wanted:
         importlib.import_module(f"aidvet.cli.{name}").register(subparsers)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(argv).parse_args(argv)
     try:
         return int(args.func(args) or 0)
     except AidvetError as error:
