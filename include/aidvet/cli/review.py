@@ -135,13 +135,13 @@ def _show(args) -> int:
         console.print(f"[bold]review item {item.id}[/] status {item.status} (version {item.version}), "
                       f"assignee {item.assignee or '-'}, queued {item.created_at:%Y-%m-%d %H:%M} by run {item.run_id}"
                       f", last held by run {item.last_run_id}", markup=True, highlight=False)
-        console.print(f"disbursement {d.disbursement_id}: {d.payee_name} {d.amount} {d.currency} on {d.date}, "
+        console.print(f"disbursement {d.disbursement_id}: {visible(d.payee_name)} {d.amount} {d.currency} on {d.date}, "
                       f"country {d.country}, award {d.award_id}", markup=False, highlight=False)
         console.print(f"held because: {item.reason}", markup=False, highlight=False)
         for hit in found.hits:
             entity = hit.entity
-            console.print(f"\nparty {hit.party.get('party_key')} ({hit.party.get('role')}): {hit.party.get('name')}"
-                          f"\n  ~ {entity.get('id')} {entity.get('name')} score {hit.hit.score:.1f}, programs "
+            console.print(f"\nparty {hit.party.get('party_key')} ({hit.party.get('role')}): {visible(hit.party.get('name'))}"
+                          f"\n  ~ {entity.get('id')} {visible(entity.get('name'))} score {hit.hit.score:.1f}, programs "
                           f"{', '.join(entity.get('programs') or [])}{' [TERRORIST]' if entity.get('terrorist') else ''}"
                           f"\n  list version {hit.version.id} ({hit.version.source}) published "
                           f"{hit.version.published_at or '-'}\n  {hit.hit.explanation}", markup=False, highlight=False)
