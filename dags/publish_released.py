@@ -26,6 +26,14 @@ Writes the outcome of human review to `$AIDVET_ARTIFACT_ROOT/review/latest/`:
 
 Runs every 30 minutes (reviews happen during the day) and whenever a vetting run publishes a new
 held list. Each publication is the full current state, staged and moved into place at once.
+Then `notify_reviewers` tells the review team, through Airflow notifiers (e-mail, Slack, webhook:
+see `aidvet.airflow.notify`), about newly held items and items past the review SLA.
+"""
+
+NOTIFY_DOC = """
+Sends each notice that is due once: a run published held items; open items are older than
+`[review] sla_hours` of policy.toml. Channels: Variable `aidvet_notify_channels` (default e-mail to
+Variable `aidvet_notify_email` over the `smtp_default` connection). Every notice sent is audited.
 """
 
 PUBLISH_DOC = """
@@ -47,12 +55,18 @@ vetting store and writes the released and blocked lists atomically; emits one As
 )
 def publish_released():
     @task(doc_md=PUBLISH_DOC, outlets=[RELEASED, BLOCKED])
-    def publish_reviewed() -> str:
+    def publish_reviewed(**context) -> str:
         from aidvet.review.published import publish_reviewed
 
-        return publish_reviewed(run_settings())
+        return publish_reviewed(run_settings(), dag_run_id=context["run_id"])
 
-    publish_reviewed()
+    @task(doc_md=NOTIFY_DOC)
+    def notify_reviewers(**context) -> list[str]:
+        from aidvet.airflow.notify import notify_reviewers, review_queue_url
+
+        return notify_reviewers(run_settings(), context, review_queue_url())
+
+    publish_reviewed() >> notify_reviewers()
 
 
 publish_released()

@@ -13,7 +13,7 @@ sys.path.insert(0, str(ROOT / "tests" / "review"))
 
 from review_builders import build_queued_store  # noqa: E402
 
-USERS = {"alice": "user", "bob": "user", "vera": "viewer"}
+USERS = {"alice": "user", "bob": "op", "carl": "op", "vera": "viewer", "root": "admin"}  # reviewer, approvers, auditor, admin
 
 
 @pytest.fixture

@@ -47,3 +47,38 @@ def test_held_breakdowns_count_each_dimension():
     by = report.held_breakdowns(held)
     assert by == {"reason": {"possible match": 1}, "program": {"SDGT": 1, "FTO": 1}, "country": {"MX": 1},
                   "source": {"ofac": 1}}
+
+
+def test_held_rows_show_amount_currency_award_and_the_party_that_hit():
+    frames = _frames("Agua de Jalisco")
+    frames["held"].loc[0, ["award_id", "party_name", "party_role", "amount"]] = ["AW-7", "Ruben O.", "key_individual",
+                                                                                 "1234.50"]
+    html = report.render(MANIFEST, frames)
+    assert "<td>AW-7</td>" in html and '<td class="num">1234.50</td><td>USD</td>' in html
+    assert "Ruben O.</bdi> <small>(key_individual)</small>" in html
+
+
+def test_a_right_to_left_override_in_a_name_is_shown_not_obeyed():
+    html = report.render(MANIFEST, _frames("Acme \u202eTrust"))
+    assert "\u202e" not in html and "Acme ⟨U+202E⟩Trust" in html
+
+
+def test_count_charts_have_whole_number_ticks():
+    from matplotlib.ticker import MaxNLocator
+
+    import matplotlib.pyplot as plt
+
+    from aidvet.publish import charts
+
+    captured = []
+    original = charts._data_uri
+    charts._data_uri = lambda figure: captured.append(figure) or original(figure)
+    try:
+        charts.bar_chart("quarantined", {"amount not positive": 1})
+    finally:
+        charts._data_uri = original
+    [figure] = captured
+    locator = figure.axes[0].xaxis.get_major_locator()
+    assert isinstance(locator, MaxNLocator)
+    assert all(tick == int(tick) for tick in figure.axes[0].get_xticks())
+    plt.close("all")

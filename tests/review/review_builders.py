@@ -90,3 +90,65 @@ def build_queued_store(url: str) -> str:
         add_run(session, "run-1", version, HELD)
         queue.sync_queue(session, "run-1")
     return url
+
+
+def reviewer(name: str):
+    """An authenticated reviewer (what the auth manager gives the UI and the API)."""
+    from aidvet.review.roles import actor
+
+    return actor(name, "reviewer")
+
+
+def approver(name: str):
+    from aidvet.review.roles import actor
+
+    return actor(name, "approver")
+
+
+def add_group_items(url: str) -> None:
+    """Run 'run-2' holds D1 again and D4, D5 (paid to the same party P1, held on the same FTO entity)."""
+    from aidvet.review import queue
+    from aidvet.store.db import session_scope
+
+    with session_scope(url) as session:
+        source_file_id = session.query(SourceFile).first().id
+        for number, amount in ((4, "2000"), (5, "3000")):
+            session.add(Disbursement(disbursement_id=f"D{number}", award_id="A2", payee_key="grants:P1",
+                                     payee_name="Cartel Jalisco Nueva Generacion SA", amount=amount, currency="MXN",
+                                     date="2026-11-02", country="MX", source_file_id=source_file_id,
+                                     source_record=f"row {number + 1}"))
+        session.flush()
+        version = session.get(ListVersion, 1)
+        add_run(session, "run-2", version, {**HELD, "D4": HELD["D1"], "D5": HELD["D1"]})
+        queue.sync_queue(session, "run-2")
+
+
+def add_case(url: str, tag: str) -> dict[str, int]:
+    """A fresh, independent set of held items in a store built by `add_base` (one per browser-test
+    repetition): party P1-<tag> paid D1/D4/D5-<tag>, all held on the FTO entity ofac:1 (one group),
+    and D2-<tag> paid to P2, held on ofac:2. Returns {disbursement id: review item id}."""
+    from sqlalchemy import select
+
+    from aidvet.review import queue
+    from aidvet.store.db import session_scope
+    from aidvet.store.models import ReviewItem
+
+    party = f"grants:P1-{tag}"
+    with session_scope(url) as session:
+        source_file_id = session.query(SourceFile).first().id
+        session.add(Party(party_key=party, name="Cartel Jalisco Nueva Generacion SA", country="MX",
+                          content_hash=f"p1-{tag}"))
+        payees = {f"D1-{tag}": party, f"D4-{tag}": party, f"D5-{tag}": party, f"D2-{tag}": "grants:P2"}
+        for number, (disbursement_id, payee) in enumerate(payees.items(), start=1):
+            session.add(Disbursement(disbursement_id=disbursement_id, award_id=f"A-{tag}", payee_key=payee,
+                                     payee_name=session.get(Party, payee).name if payee != party
+                                     else "Cartel Jalisco Nueva Generacion SA", amount=f"{1000 * number}.00",
+                                     currency="USD", date="2026-11-03", country="MX", source_file_id=source_file_id,
+                                     source_record=f"row {number + 1}"))
+        session.flush()
+        held = {d: (p, "ofac:2" if d.startswith("D2") else "ofac:1", 90.0 if d.startswith("D2") else 97.0)
+                for d, p in payees.items()}
+        add_run(session, f"run-{tag}", session.get(ListVersion, 1), held, cleared=())
+        queue.sync_queue(session, f"run-{tag}")
+        return dict(session.execute(select(ReviewItem.disbursement_id, ReviewItem.id)
+                                    .where(ReviewItem.disbursement_id.in_(list(payees)))).all())

@@ -28,20 +28,21 @@ def test_list_csv(cli):
                                                                                  ("D2", "90.0", "SDNTK")]
 
 
-def test_decide_approve_and_four_eyes_from_the_shell(cli):
-    code, out, _ = cli("review", "decide", "1", "--decision", "release", "--reason", "different_person",
-                       "--justification", "water utility, not the cartel", "--user", "alice")
-    assert code == 0 and "approves" in out
-    code, _, err = cli("review", "approve", "1", "--user", "alice")
-    assert code != 0 and "cannot approve" in err
-    code, out, _ = cli("review", "approve", "1", "--user", "bob")
-    assert code == 0 and "released" in out
-    _, out, _ = cli("review", "list", "--status", "released", "--format", "csv")
-    assert [row["item_id"] for row in csv.DictReader(io.StringIO(out))] == ["1"]
-    code, out, _ = cli("review", "show", "1")
-    assert code == 0
-    assert "review.decided" in out and "review.approved" in out and "alice" in out and "bob" in out
-    assert "CARTEL DE JALISCO NUEVA GENERACION" in out and "TERRORIST" in out
+def test_decisions_from_the_shell_without_a_login_are_refused(cli, queued_store, tmp_path, monkeypatch):
+    monkeypatch.setenv("AIDVET_REVIEW_TOKEN_FILE", str(tmp_path / "none.json"))
+    monkeypatch.delenv("AIDVET_API_TOKEN", raising=False)
+    for argv in (["decide", "1", "--decision", "release", "--reason", "different_entity", "--justification", "x"],
+                 ["approve", "1"], ["reject", "1", "--note", "x"], ["assign", "1", "--to", "me"],
+                 ["whitelist", "revoke", "1", "--reason", "x"]):
+        code, _, err = cli("review", *argv)
+        assert code != 0 and "aidvet review login" in err, argv
+    with pytest.raises(SystemExit):  # a typed name is no identity
+        cli("review", "approve", "1", "--user", "bob")
+    from aidvet.store.db import session_scope
+    from aidvet.store.models import ReviewItem
+
+    with session_scope(queued_store) as session:
+        assert session.get(ReviewItem, 1).status == "pending"
 
 
 def test_table_output_prints_markup_in_names_as_written(cli):
@@ -50,6 +51,15 @@ def test_table_output_prints_markup_in_names_as_written(cli):
 
 
 def test_bad_input_is_a_clear_error(cli):
-    code, _, err = cli("review", "decide", "99", "--decision", "block", "--reason", "confirmed_match",
-                       "--justification", "x", "--user", "alice")
+    code, _, err = cli("review", "show", "99")
     assert code == 2 and "no review item 99" in err
+
+
+def test_a_review_command_imports_only_its_own_group():
+    import subprocess
+    import sys
+
+    code = ("import sys; from aidvet.cli import build_parser; build_parser(['review']); "
+            "print('great_expectations' in sys.modules, 'pandas' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.split() == ["False", "False"], done.stderr

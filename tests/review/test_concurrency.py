@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from aidvet.review import ReviewConflict, decisions
 from aidvet.store.db import session_scope
+from review_builders import approver, reviewer
 from aidvet.store.models import AuditEvent, ReviewDecision, ReviewItem
 
 
@@ -20,19 +21,19 @@ def test_two_users_deciding_at_once_record_exactly_one_decision(queued_store):
     both_read = threading.Barrier(2, timeout=20)
     outcomes: dict[str, object] = {}
 
-    def reviewer(user: str, decision: str, reason: str) -> None:
+    def decide(user: str, decision: str, reason: str) -> None:
         try:
             with session_scope(queued_store) as session:
                 version = session.get(ReviewItem, item_id).version  # both saw version 1
                 both_read.wait()
-                decisions.decide(session, item_id, decision, reason, f"{user} looked at it", user,
+                decisions.decide(session, item_id, decision, reason, f"{user} looked at it", reviewer(user),
                                  expected_version=version)
             outcomes[user] = "ok"
         except ReviewConflict as error:
             outcomes[user] = error
 
-    threads = [threading.Thread(target=reviewer, args=("alice", "release", "different_person")),
-               threading.Thread(target=reviewer, args=("bob", "block", "confirmed_match"))]
+    threads = [threading.Thread(target=decide, args=("alice", "release", "different_entity")),
+               threading.Thread(target=decide, args=("bob", "block", "confirmed_match"))]
     for thread in threads:
         thread.start()
     for thread in threads:

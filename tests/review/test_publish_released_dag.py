@@ -14,8 +14,9 @@ def test_publish_released_dag():
     assert bag.import_errors == {}
     dag = bag.dags["publish_released"]
     assert dag.tags and len(dag.doc_md) > 200
-    [task] = dag.tasks
+    task, notify = sorted(dag.tasks, key=lambda t: t.task_id != "publish_reviewed")
     assert (task.task_id, task.owner) == ("publish_reviewed", "aidvet") and task.retries >= 1
+    assert notify.task_id == "notify_reviewers" and notify.upstream_task_ids == {"publish_reviewed"}
     assert len(task.doc_md) > 80
     assert {outlet.name for outlet in task.outlets} == {"aidvet_released_list", "aidvet_blocked_list"}
     assert "aidvet_held_list" in repr(dag.timetable)

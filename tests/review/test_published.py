@@ -10,14 +10,15 @@ from aidvet.config import settings
 from aidvet.review import decisions
 from aidvet.review.published import COLUMNS, publish_reviewed
 from aidvet.store.db import session_scope
+from review_builders import approver, reviewer
 from aidvet.store.models import ReviewItem
 
 
 def test_released_and_blocked_lists(queued_store, tmp_path, monkeypatch):
     with session_scope(queued_store) as session:
         ids = dict(session.execute(select(ReviewItem.disbursement_id, ReviewItem.id)).all())
-        decisions.decide(session, ids["D1"], "block", "confirmed_match", "RFC matches", "alice")
-        decisions.decide(session, ids["D2"], "release", "different_person", "different person", "alice")
+        decisions.decide(session, ids["D1"], "block", "confirmed_match", "RFC matches", reviewer("alice"))
+        decisions.decide(session, ids["D2"], "release", "different_entity", "different person", reviewer("alice"))
     monkeypatch.setenv("AIDVET_DB_URL", queued_store)
     monkeypatch.setenv("AIDVET_ARTIFACT_ROOT", str(tmp_path / "artifacts"))
     folder = Path(publish_reviewed(settings()))
@@ -25,7 +26,7 @@ def test_released_and_blocked_lists(queued_store, tmp_path, monkeypatch):
     assert len(released) == 0 and list(released.columns) == COLUMNS["released"]  # awaiting approval: not yet
 
     with session_scope(queued_store) as session:
-        decisions.approve(session, ids["D2"], "bob")
+        decisions.approve(session, ids["D2"], approver("bob"))
     folder = Path(publish_reviewed(settings()))
     released = pd.read_csv(folder / "released.csv", dtype=str, keep_default_na=False)
     blocked = pd.read_csv(folder / "blocked.csv", dtype=str, keep_default_na=False)

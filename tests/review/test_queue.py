@@ -90,6 +90,9 @@ FILTERS = [
     (QueueFilter(source="ofac"), {"D1", "D2"}),
     (QueueFilter(source="2026-11.csv"), {"D1", "D2"}),
     (QueueFilter(source="un"), set()),
+    (QueueFilter(source="OFAC"), {"D1", "D2"}),  # case-insensitive
+    (QueueFilter(source="/GRANTS/"), {"D1", "D2"}),
+    (QueueFilter(program="  ", country="", source=" "), {"D1", "D2"}),  # blanks filter nothing
     (QueueFilter(status="released"), set()),
     (QueueFilter(min_age_days=1), set()),
 ]
@@ -112,6 +115,29 @@ def test_age_filter_and_sorting(queued_store):
         by_amount = queue.list_items(session, QueueFilter(sort="amount"))
         assert [row.disbursement_id for row in by_amount] == ["D1", "D2"]
         assert all(row.age_days >= 2.9 for row in queue.list_items(session, now=now))
+
+
+def test_pages_are_cut_sorted_and_counted_in_the_database(queued_store):
+    with session_scope(queued_store) as session:
+        from aidvet.store.models import Disbursement
+
+        session.get(Disbursement, "D2").amount = "n/a"  # not a number: below every real amount
+        first = queue.page_items(session, QueueFilter(sort="amount"), page=1, per_page=1)
+        second = queue.page_items(session, QueueFilter(sort="amount"), page=2, per_page=1)
+        up = queue.page_items(session, QueueFilter(sort="amount", descending=False), page=1, per_page=1)
+        beyond = queue.page_items(session, QueueFilter(), page=99, per_page=1)
+    assert (first.total, first.pages) == (2, 2)
+    assert [row.disbursement_id for row in first.rows + second.rows] == ["D1", "D2"]
+    assert [row.disbursement_id for row in up.rows] == ["D2"]
+    assert beyond.page == 2 and len(beyond.rows) == 1
+
+
+def test_rows_name_the_listed_entity_the_party_that_hit_and_the_award(queued_store):
+    with session_scope(queued_store) as session:
+        rows = {row.disbursement_id: row for row in queue.list_items(session)}
+    assert rows["D1"].listed_name == "CARTEL DE JALISCO NUEVA GENERACION"
+    assert (rows["D1"].party_key, rows["D1"].party_role, rows["D1"].award_id) == ("grants:P1", "payee", "A1")
+    assert (rows["D1"].amount, rows["D1"].currency) == ("1000.50", "USD")
 
 
 def test_unknown_status_or_sort_is_refused(queued_store):

@@ -15,6 +15,7 @@ from aidvet.pipeline import run_pipeline
 from aidvet.review import decisions, queue, whitelist
 from aidvet.runs import safe_run_id
 from aidvet.store.db import session_scope
+from review_builders import approver, reviewer
 from aidvet.store.models import ReviewItem, RunItem, ScreeningHit
 
 RUNS = ("scheduled__2026-11-28T02:00:00+00:00", "scheduled__2026-11-29T02:00:00+00:00")
@@ -33,9 +34,9 @@ def test_held_items_of_a_sample_run_are_queued_once(sample_settings):
         rows = queue.list_items(session)
         assert {row.disbursement_id for row in rows} == held
         first = next(row for row in rows if row.entity_id)
-        decisions.decide(session, first.item_id, "release", "different_entity", "sample: a false positive",
-                         "alice", whitelist_pair=True)
-        decisions.approve(session, first.item_id, "bob")
+        decisions.decide(session, first.item_id, "release", "common_name", "sample: a false positive",
+                         reviewer("alice"), whitelist_pair=True)
+        decisions.approve(session, first.item_id, approver("bob"), note="legal: not the listed party")
     run_pipeline(sample_settings, RUNS[1])
     with session_scope(sample_settings.db_url) as session:
         second = session.scalar(select(RunItem.run_id).where(RunItem.run_id != run_id).limit(1))
@@ -61,9 +62,9 @@ def _run_and_whitelist_tren_de_aragua(sample_settings):
     run_pipeline(sample_settings, RUNS[0])
     with session_scope(sample_settings.db_url) as session:
         item = next(row for row in queue.list_items(session) if row.payee_name == "Tren de Aragua")
-        decisions.decide(session, item.item_id, "release", "different_entity", "sample: a false positive",
-                         "alice", whitelist_pair=True)
-        decisions.approve(session, item.item_id, "bob")
+        decisions.decide(session, item.item_id, "release", "common_name", "sample: a false positive",
+                         reviewer("alice"), whitelist_pair=True)
+        decisions.approve(session, item.item_id, approver("bob"), note="legal: not the listed party")
     return item
 
 

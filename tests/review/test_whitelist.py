@@ -9,15 +9,15 @@ from aidvet.review import ReviewError, decisions, evidence, queue, whitelist
 from aidvet.store.db import session_scope
 from aidvet.store.models import Party, ReviewItem, ScreeningHit, WhitelistEntry
 
-from review_builders import HELD, add_run
+from review_builders import HELD, add_run, approver, reviewer
 
 
 def _approved_whitelisted_release(url) -> int:
     with session_scope(url) as session:
         item_id = session.scalar(select(ReviewItem.id).where(ReviewItem.disbursement_id == "D1"))
-        decisions.decide(session, item_id, "release", "different_person", "utility, not the cartel", "alice",
+        decisions.decide(session, item_id, "release", "different_entity", "utility, not the cartel", reviewer("alice"),
                          whitelist_pair=True)
-        decisions.approve(session, item_id, "bob")
+        decisions.approve(session, item_id, approver("bob"), note="legal: a municipal utility")
     return item_id
 
 
@@ -41,7 +41,7 @@ def test_approved_release_whitelists_the_pair_bound_to_both_hashes(queued_store)
 
 def test_a_release_awaiting_approval_whitelists_nothing(queued_store):
     with session_scope(queued_store) as session:
-        decisions.decide(session, 1, "release", "different_person", "utility", "alice", whitelist_pair=True)
+        decisions.decide(session, 1, "release", "different_entity", "utility", reviewer("alice"), whitelist_pair=True)
         assert whitelist.whitelist_for_hit(session, _hit(session), datetime.now(timezone.utc)) is None
 
 
@@ -90,7 +90,7 @@ def test_revoke_and_search(queued_store):
         assert [v.entry.entity_id for v in whitelist.search(session, "jalisco")] == ["ofac:1"]
         assert [v.state for v in whitelist.search(session, "GRANTS:p1")] == ["active"]
         assert whitelist.search(session, "golfo") == []
-        entry = whitelist.revoke(session, 1, "carol", "new adverse media")
+        entry = whitelist.revoke(session, 1, approver("carol"), "new adverse media")
         assert whitelist.is_whitelisted(session, entry.party_key, entry.entity_id, entry.party_hash,
                                         entry.entity_hash, datetime.now(timezone.utc)) is None
         # as it stood before the revocation (what a replay of an earlier run sees), it still applied
@@ -99,7 +99,7 @@ def test_revoke_and_search(queued_store):
         assert whitelist.search(session, None, include_inactive=False) == []
         assert whitelist.search(session, "jalisco")[0].state == "revoked"
         with pytest.raises(ReviewError, match="already revoked"):
-            whitelist.revoke(session, 1, "carol", "again")
+            whitelist.revoke(session, 1, approver("carol"), "again")
 
 
 def _first_version(session):

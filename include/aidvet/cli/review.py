@@ -1,8 +1,16 @@
-"""`aidvet review list|show|decide|approve|reject|assign|sync|whitelist`: the review queue from a shell."""
+"""`aidvet review list|show|login|decide|approve|reject|assign|sync|whitelist`: the review queue from a shell.
+
+Reading (list, show, whitelist list) reads the store. Every action on an item (decide, approve,
+reject, assign, whitelist revoke) goes through the review API of the Airflow API server with the
+token from `aidvet review login`: the server knows who acts and what their role allows. Without a
+token these commands are refused; there is no typed `--user`.
+"""
 
 from __future__ import annotations
 
 import csv
+import getpass
+import os
 import sys
 
 from rich.console import Console
@@ -10,7 +18,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from aidvet.config import settings
-from aidvet.review import STATUSES, decisions, evidence, queue, whitelist
+from aidvet.review import STATUSES, client, decisions, evidence, queue, whitelist
+from aidvet.review.identity import visible
 from aidvet.store.db import session_scope
 
 CSV_COLUMNS = ("item_id", "status", "disbursement_id", "payee_name", "score", "amount", "currency", "country",
@@ -35,30 +44,35 @@ def register(subparsers) -> None:
     show = review.add_parser("show", help="one item with its evidence and history")
     show.add_argument("item", type=int, metavar="ITEM")
     show.set_defaults(func=_show)
+    login = review.add_parser("login", help="log in to the Airflow API server (token for decide/approve/...)")
+    login.add_argument("--api", default=os.environ.get("AIDVET_API_URL", client.DEFAULT_API_URL),
+                       help="the Airflow API server's address (default %(default)s)")
+    login.add_argument("--username", required=True)
+    login.add_argument("--password-env", metavar="VAR",
+                       help="read the password from this environment variable (else it is asked for)")
+    login.set_defaults(func=_login)
     decide = review.add_parser("decide", help="release (needs a second person's approval), block or escalate")
     decide.add_argument("item", type=int, metavar="ITEM")
     decide.add_argument("--decision", required=True, choices=decisions.DECISIONS)
     decide.add_argument("--reason", required=True, metavar="CODE",
                         help="; ".join(f"{d}: {', '.join(codes)}" for d, codes in decisions.REASON_CODES.items()))
     decide.add_argument("--justification", required=True, metavar="TEXT")
-    decide.add_argument("--user", required=True, metavar="NAME")
     decide.add_argument("--whitelist", action="store_true",
                         help="on approval, whitelist the (party, listed entity) pairs of a release")
     decide.set_defaults(func=_decide)
     approve = review.add_parser("approve", help="approve another person's release")
     approve.add_argument("item", type=int, metavar="ITEM")
-    approve.add_argument("--user", required=True, metavar="NAME")
-    approve.add_argument("--note")
+    approve.add_argument("--note", help="required as the escalation note when the hit is FTO/SDGT-designated")
+    approve.add_argument("--decline-whitelist", action="store_true",
+                         help="approve the release but not the decider's request to whitelist the pair")
     approve.set_defaults(func=_approve)
     reject = review.add_parser("reject", help="send a release awaiting approval back to the queue")
     reject.add_argument("item", type=int, metavar="ITEM")
-    reject.add_argument("--user", required=True, metavar="NAME")
     reject.add_argument("--note", required=True)
     reject.set_defaults(func=_reject)
     assign = review.add_parser("assign", help="set who works on an item")
     assign.add_argument("item", type=int, metavar="ITEM")
     assign.add_argument("--to", required=True, metavar="NAME", help="assignee ('' to unassign)")
-    assign.add_argument("--user", required=True, metavar="NAME")
     assign.set_defaults(func=_assign)
     sync = review.add_parser("sync", help="queue a run's held items (the decide stage does this)")
     sync.add_argument("run_id", metavar="RUN_ID")
@@ -71,7 +85,6 @@ def register(subparsers) -> None:
     wl_list.set_defaults(func=_whitelist_list)
     wl_revoke = wl.add_parser("revoke", help="revoke an entry")
     wl_revoke.add_argument("entry", type=int, metavar="ENTRY")
-    wl_revoke.add_argument("--user", required=True, metavar="NAME")
     wl_revoke.add_argument("--reason", required=True)
     wl_revoke.set_defaults(func=_whitelist_revoke)
 
@@ -122,13 +135,13 @@ def _show(args) -> int:
         console.print(f"[bold]review item {item.id}[/] status {item.status} (version {item.version}), "
                       f"assignee {item.assignee or '-'}, queued {item.created_at:%Y-%m-%d %H:%M} by run {item.run_id}"
                       f", last held by run {item.last_run_id}", markup=True, highlight=False)
-        console.print(f"disbursement {d.disbursement_id}: {d.payee_name} {d.amount} {d.currency} on {d.date}, "
+        console.print(f"disbursement {d.disbursement_id}: {visible(d.payee_name)} {d.amount} {d.currency} on {d.date}, "
                       f"country {d.country}, award {d.award_id}", markup=False, highlight=False)
         console.print(f"held because: {item.reason}", markup=False, highlight=False)
         for hit in found.hits:
             entity = hit.entity
-            console.print(f"\nparty {hit.party.get('party_key')} ({hit.party.get('role')}): {hit.party.get('name')}"
-                          f"\n  ~ {entity.get('id')} {entity.get('name')} score {hit.hit.score:.1f}, programs "
+            console.print(f"\nparty {hit.party.get('party_key')} ({hit.party.get('role')}): {visible(hit.party.get('name'))}"
+                          f"\n  ~ {entity.get('id')} {visible(entity.get('name'))} score {hit.hit.score:.1f}, programs "
                           f"{', '.join(entity.get('programs') or [])}{' [TERRORIST]' if entity.get('terrorist') else ''}"
                           f"\n  list version {hit.version.id} ({hit.version.source}) published "
                           f"{hit.version.published_at or '-'}\n  {hit.hit.explanation}", markup=False, highlight=False)
@@ -146,36 +159,39 @@ def _event_summary(payload: dict) -> str:
     return "; ".join(f"{key}={payload[key]}" for key in keys if payload.get(key) not in (None, ""))
 
 
+def _login(args) -> int:
+    password = os.environ.get(args.password_env, "") if args.password_env else getpass.getpass("password: ")
+    me = client.login(args.api, args.username, password)
+    print(f"logged in to {args.api} as {me['user']} (review roles: {', '.join(me['roles']) or 'none'})")
+    return 0
+
+
 def _decide(args) -> int:
-    with session_scope(settings().db_url) as session:
-        record = decisions.decide(session, args.item, args.decision, args.reason, args.justification, args.user,
-                                  whitelist_pair=args.whitelist)
-        state = record.state
-    follow = " (takes effect when a second person approves it)" if state == "awaiting_approval" else ""
-    print(f"review item {args.item}: {args.decision} recorded by {args.user}{follow}")
+    answer = client.call("POST", f"/items/{args.item}/decide",
+                         {"decision": args.decision, "reason": args.reason, "justification": args.justification,
+                          "whitelist": args.whitelist})
+    follow = " (takes effect when a second person approves it)" if answer["state"] == "awaiting_approval" else ""
+    print(f"review item {args.item}: {args.decision} recorded by {answer['by']}{follow}")
     return 0
 
 
 def _approve(args) -> int:
-    with session_scope(settings().db_url) as session:
-        record = decisions.approve(session, args.item, args.user, note=args.note)
-        decided_by = record.decided_by
-    print(f"review item {args.item}: release by {decided_by} approved by {args.user}; released")
+    answer = client.call("POST", f"/items/{args.item}/approve",
+                         {"note": args.note, "whitelist": not args.decline_whitelist})
+    print(f"review item {args.item}: release by {answer['decided_by']} approved by {answer['approved_by']}; released"
+          + ("; pair whitelisted" if answer["whitelisted"] else ""))
     return 0
 
 
 def _reject(args) -> int:
-    with session_scope(settings().db_url) as session:
-        decisions.reject(session, args.item, args.user, args.note)
-    print(f"review item {args.item}: release rejected by {args.user}; back to pending")
+    client.call("POST", f"/items/{args.item}/reject", {"note": args.note})
+    print(f"review item {args.item}: release rejected; back to pending")
     return 0
 
 
 def _assign(args) -> int:
-    with session_scope(settings().db_url) as session:
-        item = decisions.assign(session, args.item, args.to, args.user)
-        assignee = item.assignee
-    print(f"review item {args.item}: assigned to {assignee or 'nobody'}")
+    answer = client.call("POST", f"/items/{args.item}/assign", {"to": args.to})
+    print(f"review item {args.item}: assigned to {answer['assignee'] or 'nobody'}")
     return 0
 
 
@@ -203,15 +219,14 @@ def _whitelist_list(args) -> int:
 
 
 def _whitelist_revoke(args) -> int:
-    with session_scope(settings().db_url) as session:
-        whitelist.revoke(session, args.entry, args.user, args.reason)
-    print(f"whitelist entry {args.entry} revoked by {args.user}")
+    answer = client.call("POST", f"/whitelist/{args.entry}/revoke", {"reason": args.reason})
+    print(f"whitelist entry {args.entry} revoked by {answer['revoked_by']}")
     return 0
 
 
 def _cells(*values) -> list[str]:
     """Table cells from data: escaped, so a name like "[bold]x" prints as written."""
-    return [escape("" if value is None else str(value)) for value in values]
+    return [escape(visible(value)) for value in values]
 
 
 def _score(score: float | None) -> str:

@@ -9,6 +9,7 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display: render to memory only
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 COLORS = {"cleared": "#2e7d32", "held": "#c62828", "quarantined": "#f9a825"}
 
@@ -29,6 +30,8 @@ def bar_chart(title: str, counts: dict[str, int], color: str = "#455a64") -> str
     axes.barh([label[:40] for label, _ in items], [value for _, value in items], color=color)
     axes.set_title(title, fontsize=10)
     axes.tick_params(labelsize=8)
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))  # counts: whole numbers, never 0.2 of a row
+    axes.set_xlim(0, max(1, max(value for _, value in items)))
     return _data_uri(figure)
 
 
@@ -41,6 +44,7 @@ def trend_chart(runs: list[dict]) -> str | None:
     for outcome, color in COLORS.items():
         axes.plot(labels, [run["counts"].get(outcome, 0) for run in runs], marker="o", color=color, label=outcome)
     axes.set_title("outcomes over recent runs", fontsize=10)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.tick_params(axis="x", labelrotation=45, labelsize=7)
     axes.legend(fontsize=8)
     return _data_uri(figure)

@@ -1,4 +1,5 @@
-"""The run report: one self-contained HTML file (no external assets), every value escaped."""
+"""The run report: one self-contained HTML file (no external assets), every value escaped and every
+bidi control character shown as its code point (a right-to-left override cannot reverse a name)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from aidvet.publish import charts
+from aidvet.review.identity import visible  # bidi controls in names shown as code points, never obeyed
 
 
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
     return Environment(loader=PackageLoader("aidvet.publish", "templates"),
-                       autoescape=select_autoescape(default=True, default_for_string=True))
+                       autoescape=select_autoescape(default=True, default_for_string=True),
+                       finalize=lambda value: visible(value) if isinstance(value, str) else value)
 
 
 def outcome_bars(counts: dict[str, int]) -> list[dict]:

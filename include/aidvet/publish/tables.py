@@ -15,8 +15,8 @@ BASE_COLUMNS = ["disbursement_id", "award_id", "payee_key", "payee_name", "amoun
                 "source_file", "source_sha256", "source_record", "reason"]
 COLUMNS = {
     "cleared": BASE_COLUMNS + ["best_score"],
-    "held": BASE_COLUMNS + ["best_score", "entity_id", "matched_name", "party_name", "programs", "terrorist",
-                            "explanation"],
+    "held": BASE_COLUMNS + ["best_score", "entity_id", "matched_name", "party_name", "party_role", "programs",
+                            "terrorist", "explanation"],
     "quarantined": BASE_COLUMNS,
 }
 OUTCOMES = tuple(COLUMNS)

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from aidvet.artifacts import ArtifactRoot
+from aidvet.audit import chain
 from aidvet.config import Settings
 from aidvet.publish import tables
 from aidvet.store.db import session_scope
@@ -38,8 +39,9 @@ class ReviewRoot(ArtifactRoot):
         return f"{self.url.rstrip('/')}/review/{run_id}"
 
 
-def publish_reviewed(settings: Settings, folder: str = "latest") -> str:
-    """Write released.csv/.parquet, blocked.csv/.parquet and manifest.json; returns the folder URI."""
+def publish_reviewed(settings: Settings, folder: str = "latest", dag_run_id: str | None = None) -> str:
+    """Write released.csv/.parquet, blocked.csv/.parquet and manifest.json; returns the folder URI.
+    Each publication is audited (`review.published`: counts, file hashes, the DAG run)."""
     with session_scope(settings.db_url) as session:
         frames = {status: reviewed_frame(session, status) for status in COLUMNS}
     staging = ReviewRoot(settings.artifact_root).stage(folder)
@@ -52,10 +54,15 @@ def publish_reviewed(settings: Settings, folder: str = "latest") -> str:
                     "amounts": {name: tables.amounts_by_currency(frame) for name, frame in frames.items()},
                     "outputs": dict(sorted(staging.sha256.items()))}
         staging.write_bytes("manifest.json", json.dumps(manifest, indent=2, sort_keys=True).encode("utf-8"))
-        return staging.commit()
+        uri = staging.commit()
     except BaseException:
         staging.abort()
         raise
+    with session_scope(settings.db_url) as session:
+        chain.append(session, "review.published", subject=f"review:{folder}",
+                     payload={"uri": uri, "dag_run_id": dag_run_id, "counts": manifest["counts"],
+                              "outputs": manifest["outputs"]})
+    return uri
 
 
 def reviewed_frame(session: Session, status: str) -> pd.DataFrame:

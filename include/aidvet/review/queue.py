@@ -1,4 +1,5 @@
-"""The review queue: filled from a run's held items, listed with filters and sorting.
+"""The review queue: filled from a run's held items, listed with filters, sorting and paging (all
+in the database, so a queue of any length pages quickly).
 
 A disbursement held again by a later run on the same evidence joins its existing item (so a
 nightly re-run neither duplicates work nor reopens a decided item); different evidence opens a
@@ -13,7 +14,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Float, case, cast, func, select, update
 from sqlalchemy.orm import Session
 
 from aidvet.audit import chain
@@ -158,6 +159,11 @@ class QueueRow:
     last_run_id: str
     reason: str | None
     version: int
+    party_key: str | None = None
+    party_role: str | None = None  # which party hit: payee, prime, key individual...
+    party_name: str | None = None
+    listed_name: str | None = None  # the listed entity's primary name
+    award_id: str | None = None
 
 
 @dataclass
@@ -171,34 +177,108 @@ class QueueFilter:
     max_age_days: float | None = None
     source: str | None = None  # the listed entity's source ("ofac", "un"...) or part of the input file's path
     assignee: str | None = None
+    party_key: str | None = None  # with entity_id: one (party, listed entity) group
+    entity_id: str | None = None
     sort: str = "age"
     descending: bool = True
 
 
+@dataclass
+class QueuePage:
+    rows: list[QueueRow]
+    total: int  # items matching the filter, on all pages
+    page: int  # 1-based
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+MAX_PER_PAGE = 500
+
+
 def list_items(session: Session, query: QueueFilter | None = None, now: datetime | None = None) -> list[QueueRow]:
+    """Every matching item, sorted (use page_items for a screenful)."""
     query, now = query or QueueFilter(), now or datetime.now(timezone.utc)
+    return _fetch(session, _statement(session, query, now), now)
+
+
+def page_items(session: Session, query: QueueFilter | None = None, page: int = 1, per_page: int = 50,
+               now: datetime | None = None) -> QueuePage:
+    """One page of matching items: filtered, sorted, counted and cut in the database."""
+    query, now = query or QueueFilter(), now or datetime.now(timezone.utc)
+    if not 1 <= per_page <= MAX_PER_PAGE:
+        raise ReviewError(f"per page: between 1 and {MAX_PER_PAGE} items, not {per_page}")
+    statement = _statement(session, query, now)
+    total = session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
+    page = max(1, min(page, max(1, -(-total // per_page))))
+    rows = _fetch(session, statement.offset((page - 1) * per_page).limit(per_page), now)
+    return QueuePage(rows=rows, total=total, page=page, per_page=per_page)
+
+
+def _statement(session: Session, query: QueueFilter, now: datetime):
     if query.status and query.status not in STATUSES:
         raise ReviewError(f"unknown status {query.status!r}; expected one of {', '.join(STATUSES)}")
     if query.sort not in SORT_KEYS:
         raise ReviewError(f"unknown sort key {query.sort!r}; expected one of {', '.join(SORT_KEYS)}")
-    statement = (select(ReviewItem, Disbursement.payee_name, Disbursement.amount, Disbursement.currency,
-                        SourceFile.path)
-                 .join(Disbursement, Disbursement.disbursement_id == ReviewItem.disbursement_id)
-                 .outerjoin(SourceFile, SourceFile.id == Disbursement.source_file_id)
-                 .where(*_conditions(query, now)))
-    rows = [_row(item, payee, amount, currency, path, now) for item, payee, amount, currency, path
-            in session.execute(statement).all()]
-    rows.sort(key=_sort_key(query.sort), reverse=query.descending)
-    return rows
+    order = _sort_column(session, query.sort)
+    descending = query.descending != (query.sort == "age")  # older = greater age = earlier created_at
+    order = order.desc().nulls_last() if descending else order.asc().nulls_first()
+    return (select(ReviewItem, Disbursement.payee_name, Disbursement.amount, Disbursement.currency,
+                   Disbursement.award_id, SourceFile.path, Party.role, Party.name)
+            .join(Disbursement, Disbursement.disbursement_id == ReviewItem.disbursement_id)
+            .outerjoin(SourceFile, SourceFile.id == Disbursement.source_file_id)
+            .outerjoin(Party, Party.party_key == ReviewItem.party_key)
+            .where(*_conditions(query, now))
+            .order_by(order, ReviewItem.id.desc() if query.descending else ReviewItem.id.asc()))
+
+
+def _fetch(session: Session, statement, now: datetime) -> list[QueueRow]:
+    found = session.execute(statement).all()
+    names = _listed_names(session, [item for item, *_ in found])
+    return [_row(item, payee, amount, currency, award, path, role, party_name, names.get(item.id), now)
+            for item, payee, amount, currency, award, path, role, party_name in found]
+
+
+def _listed_names(session: Session, items: list[ReviewItem]) -> dict[int, str]:
+    """The primary listed name of each item's strongest hit (from the list version that hit)."""
+    if not items:
+        return {}
+    wanted = {(item.last_run_id, item.disbursement_id, item.entity_id): item.id for item in items if item.entity_id}
+    names: dict[int, str] = {}
+    statement = (select(ScreeningHit.run_id, ScreeningHit.disbursement_id, ScreeningHit.entity_id, ListEntity.name)
+                 .join(ListEntity, (ListEntity.version_id == ScreeningHit.list_version_id)
+                       & (ListEntity.entity_id == ScreeningHit.entity_id))
+                 .where(ScreeningHit.run_id.in_({key[0] for key in wanted}),
+                        ScreeningHit.disbursement_id.in_({key[1] for key in wanted})))
+    for run_id, disbursement_id, entity_id, name in session.execute(statement):
+        item_id = wanted.get((run_id, disbursement_id, entity_id))
+        if item_id is not None:
+            names.setdefault(item_id, name)
+    return names
+
+
+def _sort_column(session: Session, sort: str):
+    """The ORDER BY column (for age: the time queued, in reverse)."""
+    if sort == "amount":  # amounts are kept as given: one that is not a number sorts below every real amount
+        amount = func.trim(Disbursement.amount)
+        if session.get_bind().dialect.name == "postgresql":
+            numeric = amount.op("~")(r"^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)$")
+        else:
+            numeric = (amount.op("GLOB")("*[0-9]*")) & ~(amount.op("GLOB")("*[^0-9.+-]*"))
+        return case((numeric, cast(amount, Float)), else_=None)
+    return {"age": ReviewItem.created_at, "score": ReviewItem.best_score, "country": ReviewItem.country,
+            "status": ReviewItem.status, "disbursement": ReviewItem.disbursement_id}[sort]
 
 
 def _conditions(query: QueueFilter, now: datetime) -> list:
     conditions = []
     if query.status:
         conditions.append(ReviewItem.status == query.status)
-    if query.program:
+    if query.program and query.program.strip():
         conditions.append(ReviewItem.programs.contains(f" {query.program.strip().upper()} "))
-    if query.country:
+    if query.country and query.country.strip():
         conditions.append(func.upper(ReviewItem.country) == query.country.strip().upper())
     if query.min_score is not None:
         conditions.append(ReviewItem.best_score >= query.min_score)
@@ -208,14 +288,21 @@ def _conditions(query: QueueFilter, now: datetime) -> list:
         conditions.append(ReviewItem.created_at <= now - timedelta(days=query.min_age_days))
     if query.max_age_days is not None:
         conditions.append(ReviewItem.created_at >= now - timedelta(days=query.max_age_days))
-    if query.source:
-        conditions.append((ReviewItem.list_source == query.source) | SourceFile.path.contains(query.source))
+    if query.source and query.source.strip():
+        source = query.source.strip().lower()
+        conditions.append((func.lower(ReviewItem.list_source) == source)
+                          | func.lower(SourceFile.path).contains(source, autoescape=True))
     if query.assignee:
         conditions.append(ReviewItem.assignee == query.assignee)
+    if query.party_key:
+        conditions.append(ReviewItem.party_key == query.party_key)
+    if query.entity_id:
+        conditions.append(ReviewItem.entity_id == query.entity_id)
     return conditions
 
 
-def _row(item: ReviewItem, payee: str | None, amount: str | None, currency: str | None, path: str | None,
+def _row(item: ReviewItem, payee: str | None, amount: str | None, currency: str | None, award: str | None,
+         path: str | None, role: str | None, party_name: str | None, listed_name: str | None,
          now: datetime) -> QueueRow:
     created = item.created_at if item.created_at.tzinfo else item.created_at.replace(tzinfo=timezone.utc)
     return QueueRow(item_id=item.id, status=item.status, disbursement_id=item.disbursement_id, payee_name=payee,
@@ -223,24 +310,6 @@ def _row(item: ReviewItem, payee: str | None, amount: str | None, currency: str 
                     programs=item.programs.split(), terrorist=item.terrorist, entity_id=item.entity_id,
                     list_source=item.list_source, source_file=path, assignee=item.assignee, created_at=created,
                     age_days=max(0.0, (now - created).total_seconds() / 86400), run_id=item.run_id,
-                    last_run_id=item.last_run_id, reason=item.reason, version=item.version)
-
-
-def _sort_key(sort: str):
-    def amount(row: QueueRow) -> float:
-        """Amounts are kept as given: one that is not a number sorts below every real amount."""
-        try:
-            value = float(row.amount or "")
-        except ValueError:
-            return float("-inf")
-        return value if value == value else float("-inf")  # NaN
-
-    keys = {
-        "age": lambda row: row.age_days,
-        "score": lambda row: row.score if row.score is not None else -1.0,
-        "country": lambda row: row.country or "",
-        "status": lambda row: row.status,
-        "disbursement": lambda row: row.disbursement_id,
-        "amount": amount,
-    }
-    return keys[sort]
+                    last_run_id=item.last_run_id, reason=item.reason, version=item.version,
+                    party_key=item.party_key, party_role=role or ("payee" if item.party_key else None),
+                    party_name=party_name, listed_name=listed_name, award_id=award)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from aidvet.audit import chain
 from aidvet.review import ReviewError
+from aidvet.review.roles import Actor
 from aidvet.store.models import ListEntity, Party, ReviewDecision, ReviewItem, ScreeningHit, WhitelistEntry
 
 DEFAULT_VALID_DAYS = 365
@@ -99,10 +100,15 @@ def add_for_release(session: Session, item: ReviewItem, record: ReviewDecision, 
     return entries
 
 
-def revoke(session: Session, entry_id: int, user: str, reason: str, now: datetime | None = None) -> WhitelistEntry:
+def revoke(session: Session, entry_id: int, user: Actor, reason: str, now: datetime | None = None) -> WhitelistEntry:
+    """An approver (or admin) revokes an entry; the pair goes back to review in the next run."""
     now = now or datetime.now(timezone.utc)
-    if not (user or "").strip() or not (reason or "").strip():
-        raise ReviewError("revoking a whitelist entry needs the acting user and a reason")
+    if not isinstance(user, Actor):
+        raise ReviewError(f"revoking a whitelist entry needs an authenticated user, not a typed name ({user!r})")
+    user.require("revoke_whitelist")
+    user = user.name
+    if not (reason or "").strip():
+        raise ReviewError("revoking a whitelist entry needs a reason")
     entry = session.get(WhitelistEntry, entry_id)
     if entry is None:
         raise ReviewError(f"no whitelist entry {entry_id}")

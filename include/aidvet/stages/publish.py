@@ -72,18 +72,19 @@ def split_by_outcome(frame: pd.DataFrame, evidence: pd.DataFrame) -> dict[str, p
             for outcome, columns in tables.COLUMNS.items()}
 
 
-EVIDENCE_COLUMNS = ["disbursement_id", "entity_id", "matched_name", "party_name", "programs", "terrorist",
-                    "explanation"]
+EVIDENCE_COLUMNS = ["disbursement_id", "entity_id", "matched_name", "party_name", "party_role", "programs",
+                    "terrorist", "explanation"]
 
 
 def _held_evidence(session, run_id: str, policy: Policy) -> pd.DataFrame:
     """The hit behind each held item — the one decide judged strongest — for the held list's evidence columns."""
     hits = best_hits(session.scalars(select(ScreeningHit).where(ScreeningHit.run_id == run_id)
                                      .order_by(ScreeningHit.id)), policy)
-    names = dict(session.execute(select(Party.party_key, Party.name)
-                                 .where(Party.party_key.in_({h.party_key for h in hits.values()}))).all())
+    parties = {key: (name, role) for key, name, role in session.execute(
+        select(Party.party_key, Party.name, Party.role).where(Party.party_key.in_({h.party_key for h in hits.values()})))}
     return pd.DataFrame([{"disbursement_id": d, "entity_id": h.entity_id, "matched_name": h.matched_name,
-                          "party_name": names.get(h.party_key, h.party_key.removeprefix("name:")),
+                          "party_name": parties.get(h.party_key, (h.party_key.removeprefix("name:"), None))[0],
+                          "party_role": parties.get(h.party_key, (None, "payee"))[1] or "payee",
                           "programs": " ".join(h.programs or []), "terrorist": h.terrorist,
                           "explanation": h.explanation} for d, h in sorted(hits.items())],
                         columns=EVIDENCE_COLUMNS)
