@@ -16,6 +16,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from aidvet.audit import chain
+from aidvet.review import content
 from aidvet.review import FourEyesViolation, ReviewConflict, ReviewError, subject, whitelist
 from aidvet.store.models import Decision, ReviewDecision, ReviewItem
 
@@ -47,7 +48,8 @@ def decide(session: Session, item_id: int, decision: str, reason_code: str, just
     record = ReviewDecision(item_id=item.id, decision=decision, reason_code=reason_code,
                             justification=justification.strip(), whitelist=whitelist_pair and decision == "release",
                             decided_by=user, decided_at=now,
-                            state="awaiting_approval" if decision == "release" else "effective")
+                            state="awaiting_approval" if decision == "release" else "effective",
+                            content_hash=content.current_hash(session, item.disbursement_id))
     session.add(record)
     if decision != "release":
         _record_outcome(session, item, STATUS_AFTER[decision], record, user, now)
@@ -68,6 +70,9 @@ def approve(session: Session, item_id: int, user: str, *, note: str | None = Non
     if record.decided_by.casefold() == user.casefold():
         raise FourEyesViolation(f"{user} decided this release of review item {item_id} and cannot approve it:"
                                 " a second, different person must approve")
+    if record.content_hash != content.current_hash(session, item.disbursement_id):
+        raise ReviewConflict(f"disbursement {item.disbursement_id} changed (payee, amount, currency, award or date) "
+                             f"since {record.decided_by} decided to release review item {item_id}: decide it again")
     _change_status(session, item, ("decided",), "released", expected_version, now)
     record.state, record.approved_by, record.approved_at = "effective", user, now
     record.approval_note = (note or "").strip() or None
