@@ -40,7 +40,7 @@ def _pipeline(args) -> int:
     print(uri)
     rejected = rejected_inputs(json.loads(artifacts.read_bytes(f"{uri}/manifest.json")))
     for entry in rejected:
-        print(f"aidvet: input rejected: {entry['path']}: {entry['reason']}", file=sys.stderr)
+        print(f"aidvet: input rejected: {entry['reason']}", file=sys.stderr)  # the reason names the file
     return INPUTS_REJECTED if rejected else 0
 
 
@@ -72,7 +72,7 @@ def print_summary(manifest: dict, folder: str) -> None:
         console.print(f"list version {version['id']}: {version['source']} sha256 {version['sha256'][:12]} "
                       f"published {version['published_at'] or '-'} retrieved {version['retrieved_at']}")
     for entry in rejected_inputs(manifest):
-        console.print(f"[bold red]input rejected:[/] {entry['path']}: {entry['reason']}")
+        console.print(f"[bold red]input rejected:[/] {entry['reason']}", highlight=False)
     if manifest["screening_unavailable"]:
         console.print(f"[bold red]screening unavailable:[/] {manifest['screening_unavailable']}")
     console.print(f"outputs: {folder}/ (cleared, held, quarantined .csv/.parquet, manifest.json, report.html)")
