@@ -14,10 +14,9 @@ from sqlalchemy.orm import Session
 from aidvet.audit import chain
 from aidvet.config import PROJECT_HOME
 from aidvet.errors import AidvetError
-from aidvet.store.run_lock import RunConflict
 from aidvet.policy import Policy
 from aidvet.store.models import Decision, PolicyVersion, Run, RunItem, ScreeningHit
-
+from aidvet.store.run_lock import RunConflict
 
 MAX_RUN_ID = 200  # characters of the folder name (runs.run_id holds 250; file systems allow 255)
 _KEPT = re.compile(r"[A-Za-z0-9_-]")
