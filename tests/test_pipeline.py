@@ -77,7 +77,7 @@ def test_rerunning_the_same_run_replaces_outputs_and_duplicates_nothing(sample_w
     data_files = {name: digest for name, digest in first_manifest["outputs"].items() if name != "report.html"}
     assert data_files.items() <= second_manifest["outputs"].items()  # the report differs only by its timestamp
     runs_folder = Path(sample_settings.artifact_root) / "runs"
-    assert [p.name for p in runs_folder.iterdir()] == ["scheduled__2026-11-28T02_00_00_00_00"]
+    assert [p.name for p in runs_folder.iterdir()] == ["scheduled__2026-11-28T02~3A00~3A00~2B00~3A00"]
 
 
 def test_without_a_usable_list_nothing_is_cleared(sample_settings):

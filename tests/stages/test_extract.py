@@ -75,3 +75,19 @@ def test_a_database_input_is_read_with_the_configured_query(sample_settings, tmp
                                .where(RunItem.run_id == run_id)).all()
     assert sorted((d.disbursement_id, d.payee_name) for d in rows) == [("P-1", "Fundación Oaxaca A.C."),
                                                                        ("P-2", "Tren de Aragua")]
+
+
+def test_a_run_without_readable_input_is_recorded_failed_with_every_file(sample_settings, tmp_path):
+    from aidvet.store.models import Run
+
+    empty, readme = tmp_path / "empty.csv", tmp_path / "README.txt"
+    empty.write_text("")
+    readme.write_text("exports follow next week\n")
+    with pytest.raises(InputError, match="at least one readable input"):
+        extract(dataclasses.replace(sample_settings, inputs=(str(empty), str(readme))), "nothing-readable")
+    with session_scope(sample_settings.db_url) as session:
+        run = session.get(Run, "nothing-readable")
+        assert (run.status, run.failed_stage) == ("failed", "extract")
+        assert [(e["path"], e["status"]) for e in run.inputs] == [(str(empty), "rejected"), (str(readme), "rejected")]
+        failed = session.scalars(select(AuditEvent).where(AuditEvent.kind == "run.failed")).all()
+    assert len(failed) == 1 and failed[0].payload["stage"] == "extract"

@@ -26,6 +26,7 @@ from datetime import datetime, timezone
 
 from aidvet.audit.airflow_history import dag_run_history, dag_runs_since
 from aidvet.errors import AidvetError
+from aidvet.publish.tables import to_csv_bytes
 from aidvet.store.models import AuditEvent, Decision, ListVersion, PolicyVersion, Run, RunItem, ScreeningHit
 
 PUBLISH_DAG = "publish_released"
@@ -35,6 +36,9 @@ def export_run(session: Session, run_id: str, out: Path, airflow_url: str) -> di
     run = session.get(Run, run_id)
     if run is None:
         raise AidvetError(f"run {run_id!r}: not in the store")
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise AidvetError(f"{out} is not an empty folder: an audit bundle goes into a new or empty folder, "
+                          "so nothing of another bundle is mixed in or overwritten")
     out.mkdir(parents=True, exist_ok=True)
     manifest = json.loads(artifacts.read_bytes(run.manifest_uri)) if run.manifest_uri else {}
     item_ids = list(session.scalars(select(RunItem.disbursement_id).where(RunItem.run_id == run_id)))
@@ -134,7 +138,7 @@ def _verification(session: Session, manifest: dict) -> dict:
 
 
 def _frame_csv(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    return to_csv_bytes(frame)
 
 
 def _json(data) -> bytes:

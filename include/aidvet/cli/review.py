@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from aidvet.publish.spreadsheet_safe import neutralize_row
 from aidvet.config import settings
 from aidvet.review import STATUSES, client, decisions, evidence, queue, whitelist
 from aidvet.review.identity import visible
@@ -99,7 +100,7 @@ def _list(args) -> int:
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(CSV_COLUMNS)
         for row in rows:
-            writer.writerow([_csv_value(row, column) for column in CSV_COLUMNS])
+            writer.writerow(neutralize_row([_csv_value(row, column) for column in CSV_COLUMNS]))
         return 0
     table = Table(title=f"review queue ({len(rows)} items)")
     for column in ("item", "status", "disbursement", "payee", "score", "amount", "country", "programs",

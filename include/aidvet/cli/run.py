@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import datetime, timezone
 
 from rich.console import Console
@@ -13,6 +14,7 @@ from aidvet import artifacts
 from aidvet.config import settings
 from aidvet.errors import AidvetError
 from aidvet.pipeline import run_pipeline
+from aidvet.stages.publish import rejected_inputs
 from aidvet.store.db import session_scope
 from aidvet.store.models import Run
 
@@ -27,10 +29,19 @@ def register(subparsers) -> None:
     summary.set_defaults(func=_summary)
 
 
+# `aidvet run pipeline` exit status: 0 every input read; 3 published, but input files were rejected
+# (listed on stderr and in the manifest); 2 the run failed (an AidvetError, recorded as failed).
+INPUTS_REJECTED = 3
+
+
 def _pipeline(args) -> int:
     run_id = args.run_id or f"manual__{datetime.now(timezone.utc).isoformat(timespec='seconds')}"
-    print(run_pipeline(settings(), run_id))
-    return 0
+    uri = run_pipeline(settings(), run_id)
+    print(uri)
+    rejected = rejected_inputs(json.loads(artifacts.read_bytes(f"{uri}/manifest.json")))
+    for entry in rejected:
+        print(f"aidvet: input rejected: {entry['reason']}", file=sys.stderr)  # the reason names the file
+    return INPUTS_REJECTED if rejected else 0
 
 
 def _summary(args) -> int:
@@ -60,6 +71,8 @@ def print_summary(manifest: dict, folder: str) -> None:
     for version in manifest["list_versions"]:
         console.print(f"list version {version['id']}: {version['source']} sha256 {version['sha256'][:12]} "
                       f"published {version['published_at'] or '-'} retrieved {version['retrieved_at']}")
+    for entry in rejected_inputs(manifest):
+        console.print(f"[bold red]input rejected:[/] {entry['reason']}", highlight=False)
     if manifest["screening_unavailable"]:
         console.print(f"[bold red]screening unavailable:[/] {manifest['screening_unavailable']}")
     console.print(f"outputs: {folder}/ (cleared, held, quarantined .csv/.parquet, manifest.json, report.html)")

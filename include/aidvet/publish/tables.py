@@ -11,6 +11,8 @@ from decimal import Decimal, InvalidOperation
 
 import pandas as pd
 
+from aidvet.publish.spreadsheet_safe import neutralize_frame
+
 BASE_COLUMNS = ["disbursement_id", "award_id", "payee_key", "payee_name", "amount", "currency", "date", "country",
                 "source_file", "source_sha256", "source_record", "reason"]
 COLUMNS = {
@@ -36,7 +38,8 @@ def amounts_by_currency(frame: pd.DataFrame) -> dict[str, dict[str, str]]:
 
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    """CSV for people and payment systems: formula-like text is neutralized (Parquet keeps it raw)."""
+    return neutralize_frame(frame).to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
 def to_parquet_bytes(frame: pd.DataFrame) -> bytes:

@@ -20,6 +20,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from aidvet.audit import chain
+from aidvet.review import content
 from aidvet.review import FourEyesViolation, ReviewConflict, ReviewError, subject, whitelist
 from aidvet.review.identity import same_person
 from aidvet.review.roles import Actor
@@ -77,7 +78,8 @@ def decide(session: Session, item_id: int, decision: str, reason_code: str, just
     record = ReviewDecision(item_id=item.id, decision=decision, reason_code=reason_code,
                             justification=justification.strip(), whitelist=whitelist_pair and decision == "release",
                             decided_by=user, decided_at=now,
-                            state="awaiting_approval" if decision == "release" else "effective")
+                            state="awaiting_approval" if decision == "release" else "effective",
+                            content_hash=content.current_hash(session, item.disbursement_id))
     session.add(record)
     if decision != "release":
         _record_outcome(session, item, STATUS_AFTER[decision], record, user, now)
@@ -104,6 +106,9 @@ def approve(session: Session, item_id: int, user: Actor, *, note: str | None = N
     if item.terrorist and not note:
         raise ReviewError(f"review item {item_id} was held on an FTO/SDGT-designated entity: approving its release "
                           "needs a written escalation note (who was consulted, why it is not the designated party)")
+    if record.content_hash != content.current_hash(session, item.disbursement_id):
+        raise ReviewConflict(f"disbursement {item.disbursement_id} changed (payee, amount, currency, award or date) "
+                             f"since {record.decided_by} decided to release review item {item_id}: decide it again")
     user = user.name
     _change_status(session, item, ("decided",), "released", expected_version, now)
     record.state, record.approved_by, record.approved_at, record.approval_note = "effective", user, now, note

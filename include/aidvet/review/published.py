@@ -20,6 +20,7 @@ from aidvet.artifacts import ArtifactRoot
 from aidvet.audit import chain
 from aidvet.config import Settings
 from aidvet.publish import tables
+from aidvet.review import content
 from aidvet.store.db import session_scope
 from aidvet.store.models import Disbursement, Party, ReviewDecision, ReviewItem, ScreeningHit, SourceFile
 
@@ -43,6 +44,7 @@ def publish_reviewed(settings: Settings, folder: str = "latest", dag_run_id: str
     """Write released.csv/.parquet, blocked.csv/.parquet and manifest.json; returns the folder URI.
     Each publication is audited (`review.published`: counts, file hashes, the DAG run)."""
     with session_scope(settings.db_url) as session:
+        content.void_changed_releases(session)  # a release covers only the content it approved
         frames = {status: reviewed_frame(session, status) for status in COLUMNS}
     staging = ReviewRoot(settings.artifact_root).stage(folder)
     try:

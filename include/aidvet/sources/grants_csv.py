@@ -29,6 +29,7 @@ import io
 from pathlib import Path
 
 from aidvet.errors import InputError
+from aidvet.sources import csv_rows  # noqa: F401  (sets the csv module's field limit)
 from aidvet.sources.model import Award, Disbursement, Party, SourceBatch
 
 DISBURSEMENT_COLUMNS = (
@@ -57,12 +58,25 @@ def read_rows(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str,
             f"missing {', '.join(missing)}" if missing else "", f"unexpected {', '.join(extra)}" if extra else "") if part)
         raise InputError(path, "line 1", f"header with columns {', '.join(columns)} ({detail})")
     rows, start = [], reader.line_num + 1
-    for row in reader:
-        if None in row or any(value is None for value in row.values()):
-            raise InputError(path, f"line {start}", f"{len(columns)} fields per row")
-        rows.append((start, {key: value.strip() for key, value in row.items()}))
-        start = reader.line_num + 1  # a quoted field may span lines: name a record by its first line
+    try:
+        for line, row in _numbered(reader, start):
+            rows.append((line, _checked_row(path, columns, line, row)))
+    except csv.Error as error:
+        raise InputError(path, f"line {reader.line_num}", f"well-formed CSV ({error})") from None
     return rows
+
+
+def _numbered(reader, start: int):
+    """(first line of the record, row): a quoted field may span lines."""
+    for row in reader:
+        yield start, row
+        start = reader.line_num + 1
+
+
+def _checked_row(path: Path, columns: tuple[str, ...], start: int, row: dict) -> dict[str, str]:
+    if None in row or any(value is None for value in row.values()):
+        raise InputError(path, f"line {start}", f"{len(columns)} fields per row")
+    return {key: value.strip() for key, value in row.items()}
 
 
 def sha256_of(paths: list[Path]) -> str:

@@ -9,6 +9,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from aidvet.publish.spreadsheet_safe import neutralize_row
 from aidvet.sources.ingest import IngestResult, InputFile
 
 DISBURSEMENT_COLUMNS = ("disbursement_id", "payee_name", "amount", "currency", "source_file", "source_record",
@@ -39,7 +40,7 @@ def _write_csv(path: Path, columns: tuple[str, ...], rows: list[dict]) -> Path:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(neutralize_row(row) for row in rows)
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:

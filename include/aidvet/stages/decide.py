@@ -16,12 +16,14 @@ from aidvet.config import Settings
 from aidvet.policy import Policy, load_policy
 from aidvet.review.queue import sync_queue
 from aidvet.review.whitelist import clearing_entries
+from aidvet.stages.failure import records_failure
 from aidvet.store.db import session_scope
 from aidvet.store.models import Decision, Run, RunItem, ScreeningHit
 
 SCREENING_UNAVAILABLE = "screening unavailable"
 
 
+@records_failure("decide")
 def decide(settings: Settings, run_id: str) -> dict[str, int]:
     policy = load_policy(settings.policy_path)
     now = datetime.now(timezone.utc)

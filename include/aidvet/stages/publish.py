@@ -17,6 +17,7 @@ from aidvet.audit import anchors, chain
 from aidvet.config import Settings
 from aidvet.policy import Policy, load_policy
 from aidvet.publish import report, snapshot, tables
+from aidvet.stages.failure import records_failure
 from aidvet.stages.decide import best_hits
 from aidvet.stages.common import run_disbursements
 from aidvet.store.db import session_scope
@@ -25,6 +26,7 @@ from aidvet.store.models import ListDelta, ListVersion, Party, Run, ScreeningHit
 log = logging.getLogger(__name__)
 
 
+@records_failure("publish")
 def publish(settings: Settings, run_id: str) -> str:
     """Write the run's outputs; returns the URI of its folder."""
     policy = load_policy(settings.policy_path)
@@ -92,9 +94,7 @@ def _held_evidence(session, run_id: str, policy: Policy) -> pd.DataFrame:
 
 def build_manifest(session, run: Run, frame: pd.DataFrame, frames: dict[str, pd.DataFrame], settings: Settings,
                    policy_hash: str) -> dict:
-    inputs = session.execute(select(SourceFile.path, SourceFile.sha256, SourceFile.status, SourceFile.reason,
-                                    SourceFile.record_count)
-                             .where(SourceFile.sha256.in_(set(frame["source_sha256"])))).mappings().all()
+    inputs = run.inputs if run.inputs is not None else _inputs_of_frame(session, frame)
     versions = session.scalars(select(ListVersion).where(ListVersion.id.in_(run.list_version_ids or []))).all()
     return {
         "run_id": run.run_id,
@@ -102,7 +102,7 @@ def build_manifest(session, run: Run, frame: pd.DataFrame, frames: dict[str, pd.
         "published_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "code_version": run.code_version,
         "policy": {"path": str(settings.policy_path), "sha256": policy_hash},
-        "inputs": [dict(row) for row in inputs],
+        "inputs": inputs,
         "list_versions": [{"id": v.id, "source": v.source, "sha256": v.sha256, "published_at": v.published_at,
                            "retrieved_at": v.retrieved_at.isoformat(), "counts": v.counts,
                            "delta": _delta_summary(session, v.id)} for v in versions],
@@ -111,6 +111,19 @@ def build_manifest(session, run: Run, frame: pd.DataFrame, frames: dict[str, pd.
         "amounts": {"input": tables.amounts_by_currency(frame),
                     **{outcome: tables.amounts_by_currency(table) for outcome, table in frames.items()}},
     }
+
+
+def _inputs_of_frame(session, frame: pd.DataFrame) -> list[dict]:
+    """Runs extracted before inputs were recorded per run: the files their disbursements came from."""
+    rows = session.execute(select(SourceFile.path, SourceFile.sha256, SourceFile.status, SourceFile.reason,
+                                  SourceFile.record_count)
+                           .where(SourceFile.sha256.in_(set(frame["source_sha256"])))).mappings().all()
+    return [dict(row) for row in rows]
+
+
+def rejected_inputs(manifest: dict) -> list[dict]:
+    """The inputs of a published run that were not read (status rejected), with their reasons."""
+    return [entry for entry in manifest.get("inputs", []) if entry.get("status") == "rejected"]
 
 
 def _delta_summary(session, version_id: int) -> dict | None:

@@ -16,6 +16,7 @@ from aidvet.lists import versions
 from aidvet.policy import Policy, load_policy
 from aidvet.screening import Query, Screener
 from aidvet.stages import list_index
+from aidvet.stages.failure import records_failure
 from aidvet.store.db import session_scope
 from aidvet.store.models import Award, Disbursement, ListEntity, ListVersion, Party, Run, RunItem, ScreeningHit
 
@@ -51,6 +52,7 @@ def unavailable_reason(selection: versions.ListSelection, sources: set[str]) -> 
     return None
 
 
+@records_failure("screen")
 def screen_partition(settings: Settings, run_id: str, partition: int) -> int:
     """Screen one partition's parties; returns how many hits it recorded."""
     policy = load_policy(settings.policy_path)

@@ -19,11 +19,13 @@ from aidvet.policy import load_policy
 from aidvet.quality import validate_disbursements
 from aidvet.quality.recipients import (AWARD_COLUMNS, PARTY_COLUMNS, failures_by_disbursement, validate_awards,
                                        validate_parties)
+from aidvet.stages.failure import records_failure
 from aidvet.stages.common import run_disbursements
 from aidvet.store.db import session_scope
 from aidvet.store.models import Award, Party, RunItem
 
 
+@records_failure("validate")
 def validate(settings: Settings, run_id: str) -> str:
     policy = load_policy(settings.policy_path)
     with session_scope(settings.db_url) as session:
@@ -56,7 +58,8 @@ def validate(settings: Settings, run_id: str) -> str:
     if result.batch_failures:
         reason = "; ".join(result.batch_failures)
         with session_scope(settings.db_url) as session:
-            runs.finish(session, run_id, status="failed", reason=f"batch rejected by the quality gate: {reason}")
+            runs.finish(session, run_id, status="failed", reason=f"batch rejected by the quality gate: {reason}",
+                        stage="validate")
         raise BatchRejected(f"run {run_id}: batch rejected by the quality gate: {reason}")
     return run_id
 
@@ -75,7 +78,7 @@ def recipients_of(session, frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFr
 
 def quality_uri(settings: Settings, run_id: str) -> str:
     """Where a run's data-quality results live: disbursements.json and data_docs/index.html."""
-    return f"{ArtifactRoot(settings.artifact_root).url.rstrip('/')}/quality/{run_id}"
+    return f"{ArtifactRoot(settings.artifact_root).url.rstrip('/')}/quality/{artifacts.checked_folder_name(run_id)}"
 
 
 def _save_report(settings: Settings, run_id: str, report: dict) -> None:

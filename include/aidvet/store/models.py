@@ -37,6 +37,9 @@ class Run(Base):
     screening_unavailable: Mapped[str | None] = mapped_column(Text)  # why no usable list, if so
     counts: Mapped[dict[str, Any]] = mapped_column(default=dict)
     manifest_uri: Mapped[str | None] = mapped_column(Text)
+    failed_stage: Mapped[str | None] = mapped_column(String(40))  # the stage an aborted run stopped in
+    # every input of the run: [{path, sha256, format, status, reason, records}], rejected files too
+    inputs: Mapped[list[Any] | None] = mapped_column(JSON)
 
 
 class SourceFile(Base):
@@ -270,6 +273,8 @@ class ReviewDecision(Base):
     approved_by: Mapped[str | None] = mapped_column(String(120))
     approved_at: Mapped[datetime | None]
     approval_note: Mapped[str | None] = mapped_column(Text)
+    # a release is bound to the disbursement content it approved (aidvet.review.content)
+    content_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class WhitelistEntry(Base):

@@ -1,0 +1,35 @@
+"""Cells that a spreadsheet would run as a formula, made inert for CSV outputs (CSV injection).
+
+Officers open the payment CSVs in Excel or LibreOffice, which evaluate a cell starting with
+`=`, `+`, `-`, `@` (or a tab / carriage return before one). Such a text value gets a leading `'`
+in CSV outputs, so it shows as the text it is; plain numbers ("-120.50") are left alone. Parquet
+files and the store keep the raw value.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")  # and full-width forms
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def neutralize(value):
+    """`value`, with a leading `'` when it is text a spreadsheet would evaluate as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def neutralize_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of `frame` whose text cells are safe to open in a spreadsheet."""
+    return frame.apply(lambda column: column.map(neutralize) if column.dtype == object else column)
+
+
+def neutralize_row(row):
+    """A dict or sequence row for `csv.writer` / `csv.DictWriter`, made safe cell by cell."""
+    if isinstance(row, dict):
+        return {key: neutralize(value) for key, value in row.items()}
+    return [neutralize(value) for value in row]
