@@ -16,7 +16,8 @@ from aidvet.stages.validate import validate
 def run_pipeline(settings: Settings, dag_run_id: str) -> str:
     """Run every stage; returns the URI of the published run folder."""
     run_id = validate(settings, extract(settings, dag_run_id))
-    for partition in plan(settings, run_id):
-        screen_partition(settings, run_id, partition)
+    partitions = plan(settings, run_id)
+    for partition in partitions:
+        screen_partition(settings, run_id, partition, len(partitions))
     decide(settings, run_id)
     return publish(settings, run_id)
