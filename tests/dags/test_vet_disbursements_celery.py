@@ -53,7 +53,7 @@ def test_vet_disbursements_on_two_celery_workers_survives_a_killed_worker(
     key_prefix = deployment.broker_key_prefix
     stack = Deployment(environment=environment, log_dir=tmp_path / "logs", bin_dir=Path(sys.executable).parent)
     try:
-        _migrate(stack, environment)
+        _migrate(stack)
         _start_everything(stack, deployment)
         run_id = f"celery__{uuid.uuid4().hex[:8]}"
         _trigger(deployment, run_id, stack)
@@ -64,7 +64,7 @@ def test_vet_disbursements_on_two_celery_workers_survives_a_killed_worker(
     finally:
         stack.stop()
         _drop_redis_keys(key_prefix)
-    assert not [name for name, process in stack.processes.items() if process.poll() is None]
+    assert stack.leftovers() == {}  # every process, and every process they started, has ended
 
     survivor = next(name for name in WORKERS if name != victim)
     assert len(screens) == partitions
@@ -117,7 +117,7 @@ def _environment(deployment: CeleryDeployment, settings, tmp_path: Path) -> dict
     return {**os.environ, **aidvet, **celery_settings(deployment)}
 
 
-def _migrate(stack: Deployment, environment: dict[str, str]) -> None:
+def _migrate(stack: Deployment) -> None:
     migrate = stack.start("db-migrate", ["airflow", "db", "migrate"])
     assert migrate.wait(timeout=420) == 0, stack.log_tail("db-migrate")
 

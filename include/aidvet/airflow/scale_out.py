@@ -137,6 +137,11 @@ class Deployment:
         """Processes that have ended, with their exit codes."""
         return {name: process.returncode for name, process in self.processes.items() if process.poll() is not None}
 
+    def leftovers(self) -> dict[str, list[int]]:
+        """Processes still running in each started process group (children included), by name."""
+        return {name: members for name, process in self.processes.items()
+                if (members := living_group_members(process.pid))}
+
     def log_tail(self, name: str, chars: int = 3000) -> str:
         path = self.log_dir / f"{name}.log"
         return path.read_text(errors="replace")[-chars:] if path.exists() else ""
@@ -146,6 +151,19 @@ class Deployment:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def living_group_members(group: int) -> list[int]:
+    """Pids of a process group's members that are not zombies (Linux /proc; a zombie runs nothing)."""
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            state, _parent, group_id = stat.read_text().rsplit(")", 1)[1].split()[:3]
+        except (OSError, ValueError):
+            continue
+        if int(group_id) == group and state != "Z":
+            members.append(int(stat.parent.name))
+    return members
 
 
 def _signal_group(pid: int, signum: int) -> None:
