@@ -10,7 +10,8 @@ from airflow.providers.standard.operators.hitl import ApprovalOperator
 from airflow.sdk import dag, task
 
 from aidvet.airflow import docs
-from aidvet.airflow.adapter import DEFAULT_ARGS, NIGHTLY_OR_LIST_CHANGE, PUBLISHED, SIGNOFF_TIMEOUT, run_settings
+from aidvet.airflow.adapter import (DEFAULT_ARGS, NIGHTLY_OR_LIST_CHANGE, PUBLISHED, SIGNOFF_TIMEOUT, max_map_length,
+                                   partition_kwargs, run_settings)
 
 
 @dag(
@@ -37,16 +38,16 @@ def vet_disbursements():
         return validate(run_settings(), vet_run)
 
     @task(doc_md=docs.PLAN_SCREENING)
-    def plan_screening(vet_run: str) -> list[int]:
+    def plan_screening(vet_run: str) -> list[dict]:
         from aidvet.stages.screen import plan
 
-        return plan(run_settings(), vet_run)
+        return partition_kwargs(plan(run_settings(), vet_run, cap=max_map_length()))
 
     @task(doc_md=docs.SCREEN_PARTITION, map_index_template="partition {{ task.op_kwargs['partition'] }}")
-    def screen(vet_run: str, partition: int) -> int:
+    def screen(vet_run: str, partition: int, partitions: int) -> int:
         from aidvet.stages.screen import screen_partition
 
-        return screen_partition(run_settings(), vet_run, partition)
+        return screen_partition(run_settings(), vet_run, partition, partitions)
 
     @task(doc_md=docs.DECIDE)
     def decide(vet_run: str) -> dict:
@@ -74,7 +75,7 @@ def vet_disbursements():
         return publish(run_settings(), vet_run)
 
     vet_run = validate(extract())
-    screened = screen.partial(vet_run=vet_run).expand(partition=plan_screening(vet_run))
+    screened = screen.partial(vet_run=vet_run).expand_kwargs(plan_screening(vet_run))
     decided = decide(vet_run)
     published = publish(vet_run)
     screened >> decided >> check_signoff(vet_run) >> [signoff, published]

@@ -106,3 +106,14 @@ def sample_with_list(sample_settings):
     with session_scope(sample_settings.db_url) as session:
         store_version(session, parsed)
     return sample_settings
+
+
+@pytest.fixture
+def pg_database_url():
+    """A fresh, empty PostgreSQL database, dropped after the test (e.g. a second Airflow's metadata DB)."""
+    from sqlalchemy.engine import make_url
+
+    name = f"aidvet_test_{uuid.uuid4().hex[:12]}"
+    _create_pg_database(name)
+    yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    _drop_pg_database(name)

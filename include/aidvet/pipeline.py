@@ -19,7 +19,8 @@ def run_pipeline(settings: Settings, dag_run_id: str) -> str:
     """Run every stage; returns the URI of the published run folder."""
     with run_lock(settings.db_url, safe_run_id(dag_run_id)):  # a second process on this run id: RunConflict
         run_id = validate(settings, extract(settings, dag_run_id))
-        for partition in plan(settings, run_id):
-            screen_partition(settings, run_id, partition)
+        partitions = plan(settings, run_id)
+        for partition in partitions:
+            screen_partition(settings, run_id, partition, len(partitions))
         decide(settings, run_id)
         return publish(settings, run_id)

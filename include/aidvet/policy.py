@@ -19,7 +19,8 @@ class Policy:
     terrorist_hold_threshold: float = 80.0
     max_age_days: dict[str, int] = field(default_factory=lambda: {"default": 35})
     quality: QualityPolicy = QualityPolicy()
-    screening_partitions: int = 2
+    parties_per_partition: int = 2000
+    max_partitions: int = 32
     ignored_sources: tuple[str, ...] = ()
     sha256: str = ""
     content: str = ""  # the file as read, stored per hash so a replay applies exactly this policy
@@ -54,8 +55,16 @@ def parse_policy(raw: bytes, origin: str = "policy") -> Policy:
             earliest_date=date.fromisoformat(quality.get("earliest_date", "2000-01-01")),
             max_bad_share=float(quality.get("max_bad_share", 0.25)),
         ),
-        screening_partitions=int(data.get("run", {}).get("screening_partitions", 2)),
+        parties_per_partition=_positive(data, "run", "parties_per_partition", 2000, origin),
+        max_partitions=_positive(data, "run", "max_partitions", 32, origin),
         ignored_sources=tuple(data.get("lists", {}).get("ignored_sources", [])),
         sha256=hashlib.sha256(raw).hexdigest(),
         content=raw.decode("utf-8"),
     )
+
+
+def _positive(data: dict, section: str, key: str, default: int, origin: str) -> int:
+    value = data.get(section, {}).get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise AidvetError(f"{origin}: [{section}] {key} must be a whole number of at least 1, not {value!r}")
+    return value

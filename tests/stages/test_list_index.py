@@ -41,13 +41,14 @@ def test_partitions_and_later_runs_load_the_index_plan_built(sample_with_list):
     hits = _hits(settings, run_id)
     assert hits  # the sample plants listed names
 
-    for partition in plan(settings, run_id):  # a retry of every partition: nothing is built again
-        screen_partition(settings, run_id, partition)
+    partitions = plan(settings, run_id)
+    for partition in partitions:  # a retry of every partition: nothing is built again
+        screen_partition(settings, run_id, partition, len(partitions))
     assert _indexes(settings) == {name: written}
     assert _hits(settings, run_id) == hits
 
     (Path(settings.artifact_root) / "screening-index" / name).unlink()  # artifact root emptied
-    screen_partition(settings, run_id, 0)
+    screen_partition(settings, run_id, 0, len(partitions))
     assert set(_indexes(settings)) == {name}
 
 

@@ -42,6 +42,20 @@ def run_settings() -> Settings:
     return replace(merged, inputs=resolve_inputs(merged.inputs))
 
 
+def max_map_length() -> int:
+    """Airflow's [core] max_map_length: a task pushing a longer list to map over fails, so the
+    screening plan never asks for more partitions than this."""
+    from airflow.configuration import conf
+
+    return conf.getint("core", "max_map_length")
+
+
+def partition_kwargs(partitions: list[int]) -> list[dict[str, int]]:
+    """The mapped screen tasks' arguments: each partition number with the planned count, so a
+    retry on another worker selects exactly the same disbursements."""
+    return [{"partition": partition, "partitions": len(partitions)} for partition in partitions]
+
+
 def list_source_urls(source: str) -> list[str]:
     """Download URLs of a list source: from the Airflow connection `aidvet_list_<source>` when it
     exists (HTTP type; host = base URL, extra {"files": [...]}), else the documented defaults."""

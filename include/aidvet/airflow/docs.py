@@ -38,7 +38,8 @@ PLAN_SCREENING = """
 **Plan screening.** Selects the newest accepted, fresh list version of each source. If none is
 usable (missing, rejected, older than its maximum age), records why: the run then fails closed
 and holds every valid disbursement with the reason "screening unavailable". Returns the
-partition numbers the screen task is mapped over.
+partitions the screen task is mapped over: one per `[run] parties_per_partition` distinct payees
+(`policy.toml`), at most `max_partitions` and Airflow's `[core] max_map_length`.
 """
 
 SCREEN_PARTITION = """

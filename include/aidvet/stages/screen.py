@@ -5,9 +5,10 @@ spread them over workers; each partition replaces only its own hits, so a retry 
 from __future__ import annotations
 
 import hashlib
+import math
 from datetime import datetime, timezone
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, distinct, func, select
 from sqlalchemy.orm import Session
 
 from aidvet.audit import chain
@@ -25,8 +26,16 @@ def partition_of(disbursement_id: str, partitions: int) -> int:
     return int(hashlib.sha256(disbursement_id.encode()).hexdigest()[:8], 16) % partitions
 
 
-def plan(settings: Settings, run_id: str) -> list[int]:
-    """Choose the run's list versions (or record why none is usable); return the partition numbers."""
+def partition_count(parties: int, parties_per_partition: int, max_partitions: int, cap: int | None = None) -> int:
+    """One partition per `parties_per_partition` parties, at least 1, at most `max_partitions` and `cap`
+    (the scheduler's limit on mapped tasks, e.g. Airflow's max_map_length)."""
+    wanted = max(1, math.ceil(parties / parties_per_partition))
+    return max(1, min(wanted, max_partitions, cap if cap is not None else wanted))
+
+
+def plan(settings: Settings, run_id: str, cap: int | None = None) -> list[int]:
+    """Choose the run's list versions (or record why none is usable); return the partition numbers,
+    as many as the run's distinct payees call for (policy [run]), never more than `cap`."""
     policy = load_policy(settings.policy_path)
     with session_scope(settings.db_url) as session:
         run = session.get(Run, run_id)
@@ -35,11 +44,21 @@ def plan(settings: Settings, run_id: str) -> list[int]:
                                             max_age_days_by_source={s: policy.max_age_for(s) for s in sources})
         run.list_version_ids = [v.id for v in selection.versions if v.source in sources]
         run.screening_unavailable = unavailable_reason(selection, sources)
+        partitions = partition_count(_distinct_payees(session, run_id), policy.parties_per_partition,
+                                     policy.max_partitions, cap)
         if run.list_version_ids and not run.screening_unavailable:  # built once here, loaded by every partition
             list_index.stored_index(session, settings.artifact_root, run.list_version_ids)
         chain.append(session, "run.lists_selected", run_id=run_id,
-                     payload={"list_version_ids": run.list_version_ids, "unusable": selection.unusable_reason})
-    return list(range(policy.screening_partitions))
+                     payload={"list_version_ids": run.list_version_ids, "unusable": selection.unusable_reason,
+                              "partitions": partitions})
+    return list(range(partitions))
+
+
+def _distinct_payees(session: Session, run_id: str) -> int:
+    payee = func.coalesce(Disbursement.payee_key, Disbursement.payee_name)
+    query = (select(func.count(distinct(payee))).select_from(Disbursement)
+             .join(RunItem, RunItem.disbursement_id == Disbursement.disbursement_id).where(RunItem.run_id == run_id))
+    return session.scalar(query) or 0
 
 
 def unavailable_reason(selection: versions.ListSelection, sources: set[str]) -> str | None:
@@ -53,13 +72,12 @@ def unavailable_reason(selection: versions.ListSelection, sources: set[str]) -> 
 
 
 @records_failure("screen")
-def screen_partition(settings: Settings, run_id: str, partition: int) -> int:
-    """Screen one partition's parties; returns how many hits it recorded."""
+def screen_partition(settings: Settings, run_id: str, partition: int, partitions: int) -> int:
+    """Screen partition `partition` of `partitions` (as planned); returns how many hits it recorded."""
     policy = load_policy(settings.policy_path)
     with session_scope(settings.db_url) as session:
         run = session.get(Run, run_id)
-        items = [d for d in _valid_items(session, run_id) if partition_of(d.disbursement_id,
-                                                                          policy.screening_partitions) == partition]
+        items = [d for d in _valid_items(session, run_id) if partition_of(d.disbursement_id, partitions) == partition]
         session.execute(delete(ScreeningHit).where(ScreeningHit.run_id == run_id,
                                                    ScreeningHit.disbursement_id.in_([d.disbursement_id for d in items])))
         if run.screening_unavailable or not run.list_version_ids:
