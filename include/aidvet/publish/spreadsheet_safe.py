@@ -9,8 +9,10 @@ files and the store keep the raw value.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported by the caller; the review CLI must start without it
+    import pandas as pd
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")  # and full-width forms
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
@@ -25,7 +27,11 @@ def neutralize(value):
 
 def neutralize_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of `frame` whose text cells are safe to open in a spreadsheet."""
-    return frame.apply(lambda column: column.map(neutralize) if column.dtype == object else column)
+    from pandas.api.types import is_object_dtype, is_string_dtype
+
+    def safe(column):
+        return column.map(neutralize) if is_object_dtype(column) or is_string_dtype(column) else column
+    return frame.apply(safe)
 
 
 def neutralize_row(row):
