@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from sqlalchemy import select
+from review_builders import approver, reviewer
 
 from aidvet.config import settings
 from aidvet.review import ReviewConflict, decisions
@@ -37,8 +38,8 @@ def _released(queued_store, tmp_path, monkeypatch) -> pd.DataFrame:
 def _release_d2(url: str) -> int:
     with session_scope(url) as session:
         item_id = session.scalar(select(ReviewItem.id).where(ReviewItem.disbursement_id == "D2"))
-        decisions.decide(session, item_id, "release", "different_person", "not the listed person", "alice")
-        decisions.approve(session, item_id, "bob")
+        decisions.decide(session, item_id, "release", "common_name", "not the listed person", reviewer("alice"))
+        decisions.approve(session, item_id, approver("bob"))
     return item_id
 
 
@@ -77,7 +78,7 @@ def test_the_same_content_again_keeps_the_release(queued_store, tmp_path, monkey
 def test_a_release_cannot_be_approved_after_the_content_changed(queued_store):
     with session_scope(queued_store) as session:
         item_id = session.scalar(select(ReviewItem.id).where(ReviewItem.disbursement_id == "D2"))
-        decisions.decide(session, item_id, "release", "different_person", "not the listed person", "alice")
+        decisions.decide(session, item_id, "release", "common_name", "not the listed person", reviewer("alice"))
     _later_file_reusing_d2(queued_store, amount="250.01")
     with session_scope(queued_store) as session, pytest.raises(ReviewConflict, match="D2 changed"):
-        decisions.approve(session, item_id, "bob")
+        decisions.approve(session, item_id, approver("bob"))
