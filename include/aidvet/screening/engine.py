@@ -26,6 +26,10 @@ DEFAULT_THRESHOLD = 85.0
 # A weak alias ("low quality" a.k.a.) only counts on strong evidence: the names agree exactly
 # after preparation, or an identifier or the full date of birth agrees.
 WEAK_ALIAS_EXACT = 99.0
+# OFAC: a weak a.k.a. is for confirming a hit, not for screening on its own. A weak alias that is
+# a bare acronym of this many letters or fewer ("CDN") needs an identifier or the full date of
+# birth, unless the entity is a designated terrorist organization (material-support risk).
+WEAK_ACRONYM_MAX_LETTERS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +149,8 @@ class Screener:
         threshold = self.threshold_for(entity)
         if score < threshold:
             return None
-        if record.alias is not None and record.alias.strength == "weak" and not _strong_evidence(comparison, checks):
+        if record.alias is not None and record.alias.strength == "weak" and not _strong_evidence(
+                comparison, checks, bare_acronym=_bare_acronym(record.prepared) and not entity.terrorist):
             return None
         alias = None if record.alias is None else f"{record.alias.type}/{record.alias.strength}"
         return Hit(
@@ -209,8 +214,13 @@ def _possible_bonus(query: Query) -> float:
     return bonus + (attributes.COUNTRY_AGREE_BONUS if query.country else 0.0)
 
 
-def _strong_evidence(comparison: NameComparison, checks: list[AttributeCheck]) -> bool:
-    if comparison.score >= WEAK_ALIAS_EXACT:
+def _bare_acronym(prepared) -> bool:
+    return len(prepared.tokens) == 1 and prepared.tokens[0].isalpha() \
+        and len(prepared.tokens[0]) <= WEAK_ACRONYM_MAX_LETTERS
+
+
+def _strong_evidence(comparison: NameComparison, checks: list[AttributeCheck], bare_acronym: bool = False) -> bool:
+    if comparison.score >= WEAK_ALIAS_EXACT and not bare_acronym:
         return True
     return any(
         (check.attribute == "identifier") or (check.attribute == "dob" and check.points >= attributes.DOB_EXACT_BONUS)

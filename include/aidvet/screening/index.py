@@ -112,10 +112,18 @@ class NameIndex:
             self.compact[prepared.compact].append(number)
             if prepared.written != prepared.compact:
                 self.compact[prepared.written].append(number)
+            if prepared.joined not in (prepared.compact, prepared.written):
+                self.compact[prepared.joined].append(number)
             if prepared.acronym:
                 self.acronyms[prepared.acronym].append(number)
             if prepared.acronym_key:
                 self.acronym_keys[prepared.acronym_key].append(number)
+        # Consonant keys (prepare.consonant_key) of names in Arabic/Hebrew script and of the others,
+        # so a name in one reaches its rendering in the other.
+        self.consonants: dict[bool, dict[str, list[int]]] = {True: defaultdict(list), False: defaultdict(list)}
+        for number, record in enumerate(self.records):
+            if record.prepared.consonants:
+                self.consonants[record.prepared.abjad][record.prepared.consonants].append(number)
         self.deletion_index: dict[str, list[str]] = defaultdict(list)
         for token in self.postings:
             if len(token) >= SHORT_TOKEN and not token.isdigit():
@@ -219,6 +227,10 @@ class NameIndex:
             records.update(reach)
         special = set(self.compact.get(query.compact, ()))
         special.update(self.compact.get(query.written, ()))
+        if query.joined != query.written:
+            special.update(self.compact.get(query.joined, ()))
+        if query.consonants:
+            special.update(self.consonants[not query.abjad].get(query.consonants, ()))
         if query.acronym_key:
             special.update(self.acronyms.get(query.acronym_key, ()))
         if query.acronym:
