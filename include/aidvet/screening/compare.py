@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA, Indel
 
-from aidvet.screening.prepare import PATRONYMIC, PERSON, PreparedName, legal_forms_conflict
+from aidvet.screening.prepare import PATRONYMIC, PERSON, PreparedName, consonants_of, legal_forms_conflict
 from aidvet.screening.weights import DEFAULT_WEIGHTS, INITIAL_WEIGHT, TokenWeights
 
 # Tokens of MIN_FUZZY_LENGTH letters or more pair within one edit, of LONG_TOKEN or more within
@@ -36,7 +36,7 @@ _PHONETIC_RULES = tuple(
     (re.compile(pattern), replacement)
     for pattern, replacement in (
         ("ph", "f"), ("kh", "k"), ("gh", "g"), ("dh", "d"), ("th", "t"), ("dj", "j"), ("q", "k"),
-        ("ks", "x"), ("ch", "j"),
+        ("ks", "x"),
         ("o*u+o*|oo", "u"), ("ee", "i"), ("[eiy]*[iy][eiy]*", "i"),
     )
 )
@@ -368,16 +368,19 @@ def _words(name: PreparedName) -> int:
 
 
 def _consonants(result: NameComparison, query: PreparedName, listed: PreparedName, detailed: bool) -> NameComparison:
-    if query.consonants == listed.consonants:
-        score = CONSONANTS_SCORE_LONG if len(query.consonants) >= LONG_CONSONANTS else CONSONANTS_SCORE
+    mine, theirs = consonants_of(query), consonants_of(listed)
+    if not mine or not theirs:
+        return result
+    if mine == theirs:
+        score = CONSONANTS_SCORE_LONG if len(mine) >= LONG_CONSONANTS else CONSONANTS_SCORE
     else:
-        similarity = Indel.normalized_similarity(query.consonants, listed.consonants, score_cutoff=CONSONANTS_CUTOFF)
+        similarity = Indel.normalized_similarity(mine, theirs, score_cutoff=CONSONANTS_CUTOFF)
         score = CONSONANTS_NEAR * similarity
     if score <= result.score:
         return result
     comparison = NameComparison(score, "consonants")
     if detailed:
-        comparison.pairs = [TokenPair(query.consonants, listed.consonants, "consonants", score / 100, 1.0)]
+        comparison.pairs = [TokenPair(mine, theirs, "consonants", score / 100, 1.0)]
         comparison.rules.append("Arabic/Hebrew script: consonants of the whole name compared")
     return comparison
 
@@ -418,7 +421,7 @@ def compare(query: PreparedName, listed: PreparedName, weights: TokenWeights = D
         result = NameComparison(JOINED_SCORE, "joined")
         if detailed:
             result.pairs = [TokenPair(query.joined, listed.joined, "joined", 1.0, 1.0)]
-    if query.abjad != listed.abjad and query.consonants and listed.consonants and result.score < CONSONANTS_SCORE_LONG:
+    if query.abjad != listed.abjad and result.score < CONSONANTS_SCORE_LONG:
         result = _consonants(result, query, listed, detailed)
     fused = fused_score(query, listed) if fused_possible(query, listed) else 0.0
     if fused > result.score:

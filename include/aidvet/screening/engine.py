@@ -93,7 +93,8 @@ class Screener:
         prepared = prepare(query.name, kind_of(query.kind))
         needed = self.lowest_name_score(query)
         weights = self.index.weights
-        found = [self.index.neighbours(token) if len(token) > 1 else None for token in prepared.tokens]
+        found = [self.index.neighbours(token) if len(token) > 1 or token.isdigit() else None
+                 for token in prepared.tokens]
         tables = [neighbours.tokens if neighbours else None for neighbours in found]
         query_weights = weight_pairs(prepared.tokens, weights)
         candidates = self.index.candidates(prepared, needed, found, query_weights, query.id_number)

@@ -31,7 +31,7 @@ from aidvet.screening.compare import (
     token_credit,
     weight_pairs,
 )
-from aidvet.screening.prepare import PreparedName, kind_of, prepare
+from aidvet.screening.prepare import PreparedName, consonants_of, kind_of, prepare
 from aidvet.screening.weights import TokenWeights
 
 _NEIGHBOUR_CACHE_LIMIT = 100_000
@@ -122,8 +122,8 @@ class NameIndex:
         # so a name in one reaches its rendering in the other.
         self.consonants: dict[bool, dict[str, list[int]]] = {True: defaultdict(list), False: defaultdict(list)}
         for number, record in enumerate(self.records):
-            if record.prepared.consonants:
-                self.consonants[record.prepared.abjad][record.prepared.consonants].append(number)
+            if key := consonants_of(record.prepared):
+                self.consonants[record.prepared.abjad][key].append(number)
         self.deletion_index: dict[str, list[str]] = defaultdict(list)
         for token in self.postings:
             if len(token) >= SHORT_TOKEN and not token.isdigit():
@@ -154,7 +154,9 @@ class NameIndex:
         self.deletion_index = dict(self.deletion_index)
         # Per record: total weight of its tokens when paired, and whether it has initials.
         self.paired_weight = [sum(paired for paired, _ in record.weights) for record in self.records]
-        self.has_initials = [any(len(token) == 1 for token in record.prepared.tokens) for record in self.records]
+        # Initials are single letters; a single digit ("Two Rivers" -> "2") pairs only with itself.
+        self.has_initials = [any(len(token) == 1 and token.isalpha() for token in record.prepared.tokens)
+                             for record in self.records]
         self.unpaired_weight = [sum(unpaired for _, unpaired in record.weights) for record in self.records]
         self.compact_length = [len(record.prepared.compact) for record in self.records]
         self.token_count = [len(record.prepared.tokens) for record in self.records]
@@ -229,8 +231,9 @@ class NameIndex:
         special.update(self.compact.get(query.written, ()))
         if query.joined != query.written:
             special.update(self.compact.get(query.joined, ()))
-        if query.consonants:
-            special.update(self.consonants[not query.abjad].get(query.consonants, ()))
+        if query.abjad or self.consonants[True]:  # Latin queries look up names in Arabic/Hebrew script
+            if key := consonants_of(query):
+                special.update(self.consonants[not query.abjad].get(key, ()))
         if query.acronym_key:
             special.update(self.acronyms.get(query.acronym_key, ()))
         if query.acronym:

@@ -61,6 +61,8 @@ NUMBER_WORDS: dict[str, int] = {
     **{word: value for value, word in enumerate(_ORDINALS)},
     **{word.replace("ty", "tieth"): value for word, value in _TENS.items()}, **_SPANISH,
 }
+_NUMBER_WORD_SET = frozenset(NUMBER_WORDS)
+_DIGIT = re.compile(r"\d")
 _ORDINAL_DIGITS = re.compile(r"^(\d+)(st|nd|rd|th|o|a|er|eme)$")
 # Titles and honorifics in person names: not part of who someone is.
 PERSON_TITLES = frozenset(
@@ -165,7 +167,7 @@ class PreparedName:
     written: str = ""  # the letters in the order written ("SURNAME, Given": surname first)
     joined: str = ""  # every letter as written, particles and legal forms included ("vanhorn", "acmeag")
     abjad: bool = False  # written in Arabic or Hebrew script (consonants only)
-    consonants: str = ""  # consonant key of the whole name (see consonant_key), "" when too short
+    consonants: str = ""  # names in Arabic/Hebrew script: consonant key (see consonant_key), else ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "letters", "".join(self.tokens))
@@ -383,15 +385,16 @@ def prepare(name: str, kind: str | None = None) -> PreparedName:
     kind = kind_of(kind)
     person = kind == PERSON
     text = _reorder_person(name) if person else name
-    written = "" if text == name else "".join(_drop_particles(_numbers(normalize(name).split()), True))
-    tokens = _numbers(normalize(text).split())
-    joined = "".join(_numbers(normalize(name).split()))
+    as_written = _numbers(normalize(name))
+    written = "" if text == name else "".join(_drop_particles(as_written, True))
+    tokens = as_written if text == name else _numbers(normalize(text))
+    joined = "".join(as_written)
     legal: list[str] = []
     if not person:
         tokens = _join_single_letters(tokens)
         tokens, legal = _strip_legal_forms(tokens)
     tokens = _drop_particles(tokens, person)
-    abjad = is_abjad(name)
+    abjad = not name.isascii() and is_abjad(name)
     if abjad:  # short vowels are not written: compare consonants ("mhmd" ~ "mohammed")
         tokens = [_ABJAD_VOWELS.sub("", token) or token for token in tokens]
     acronym = acronym_key = ""
@@ -399,31 +402,40 @@ def prepare(name: str, kind: str | None = None) -> PreparedName:
     if not person:
         acronym = _acronym(tokens) if len(tokens) >= 2 else ""
         acronym_key = _acronym_key(tokens)
-    else:
+    elif not PATRONYMIC_CONNECTORS.isdisjoint(tokens):
         tokens = [PATRONYMIC if token in PATRONYMIC_CONNECTORS else token for token in tokens]
         lineage_at = _lineage_start(tokens)
-    kinds = frozenset(kind for kind in map(legal_kind, legal) if kind)
+    kinds = frozenset(kind for kind in map(legal_kind, legal) if kind) if legal else _NO_KINDS
+    letters = "".join(tokens)
     return PreparedName(name, kind, tuple(tokens), tuple(legal), acronym, acronym_key, lineage_at, kinds,
-                        written=written, joined=joined if joined != "".join(tokens) else "",
-                        abjad=abjad, consonants=consonant_key("".join(tokens)))
+                        written=written, joined=joined if joined != letters else "",
+                        abjad=abjad, consonants=consonant_key(letters) if abjad else "")
 
 
-_CONSONANT_RULES = tuple((re.compile(pattern), replacement) for pattern, replacement in (
-    ("th", "s"), ("dh", "z"), ("sh", "$"), ("kh", "k"), ("gh", "g"), ("ph", "f"), ("q", "k"), ("[aeiouwyh]", ""),
-))
+_NO_KINDS: frozenset[str] = frozenset()
+
+
+_DIGRAPHS = (("th", "s"), ("dh", "z"), ("sh", "$"), ("kh", "k"), ("gh", "g"), ("ph", "f"))
+_CONSONANT_TABLE = str.maketrans({"q": "k", **{vowel: None for vowel in "aeiouwyh"}})
 _REPEATS = re.compile(r"(.)\1+")
 MIN_CONSONANTS = 4
+
+
+def consonants_of(name: PreparedName) -> str:
+    """The consonant key of a prepared name (computed when asked for names in Latin script)."""
+    return name.consonants if name.abjad else consonant_key(name.letters)
 
 
 @lru_cache(maxsize=200_000)
 def consonant_key(letters: str) -> str:
     """The consonants of a name as Arabic or Hebrew script writes them and Latin spellings render
-    them ("mhmd sy khwnd" and "MOHAMMAD ESSA AKHUND" -> "mmdskd"): digraphs folded (th=s, dh=z,
+    them ("mhmd sy khwnd" and "MOHAMMAD ESSA AKHUND" -> "mdsknd"): digraphs folded (th=s, dh=z,
     kh=k, q=k), vowels, w, y and h dropped, doubled letters once. "" when under MIN_CONSONANTS."""
-    for pattern, replacement in _CONSONANT_RULES:
-        letters = pattern.sub(replacement, letters)
-    letters = _REPEATS.sub(r"\1", letters)
-    return letters if len(letters) >= MIN_CONSONANTS and letters.isalpha() is not False else ""
+    if "h" in letters:
+        for digraph, replacement in _DIGRAPHS:
+            letters = letters.replace(digraph, replacement)
+    letters = _REPEATS.sub(r"\1", letters.translate(_CONSONANT_TABLE))
+    return letters if len(letters) >= MIN_CONSONANTS else ""
 
 
 def _lineage_start(tokens: list[str]) -> int:
@@ -435,9 +447,11 @@ def _lineage_start(tokens: list[str]) -> int:
     return -1
 
 
-def _numbers(tokens: list[str]) -> list[str]:
-    """Number words and ordinals as digits: "twenty one" -> "21", "third" / "3rd" -> "3"."""
-    if not any(token in NUMBER_WORDS or token[0].isdigit() for token in tokens):
+def _numbers(text: str) -> list[str]:
+    """The words of normalized text, number words and ordinals as digits: "twenty one" -> "21",
+    "third" / "3rd" -> "3"."""
+    tokens = text.split()
+    if _NUMBER_WORD_SET.isdisjoint(tokens) and _DIGIT.search(text) is None:
         return tokens
     result: list[str] = []
     for token in tokens:

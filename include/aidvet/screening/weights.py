@@ -63,6 +63,7 @@ class TokenWeights:
     def __init__(self, document_frequency: Counter[str] | None = None):
         self.document_frequency = document_frequency or Counter()
         self._cache: dict[str, float] = {}
+        self._unmatched_cache: dict[str, float] = {}
 
     @classmethod
     def from_token_sets(cls, token_sets: Iterable[Iterable[str]]) -> "TokenWeights":
@@ -91,6 +92,12 @@ class TokenWeights:
     def unmatched(self, token: str) -> float:
         """Weight of a token left without a partner. A generic word shared by two names proves
         little, but a generic word only one name has still tells them apart."""
+        weight = self._unmatched_cache.get(token)
+        if weight is None:
+            weight = self._unmatched_cache[token] = self._compute_unmatched(token)
+        return weight
+
+    def _compute_unmatched(self, token: str) -> float:
         weight = self(token)
         if token.endswith(PATRONYMIC_ENDINGS):
             return weight * PATRONYMIC_UNMATCHED_FACTOR
