@@ -61,7 +61,8 @@ PATRONYMIC_SWAP_PENALTY = 25.0
 # Companies: legal forms of different families ("X AG" / "X GmbH") are two companies.
 LEGAL_FORM_CONFLICT_PENALTY = 20.0
 JOINED_SCORE = 100.0 - FUSED_DISCOUNT
-# A name in Arabic or Hebrew script against a Latin one: the same consonants over the whole name
+# A query in Arabic or Hebrew script against a listed name in another script (lists carry the Latin
+# name of every entity, so a Latin query needs no such path): the same consonants over the whole name
 # score CONSONANTS_SCORE (CONSONANTS_SCORE_LONG from LONG_CONSONANTS consonants, specific enough
 # to hold); close ones (Indel similarity >= CONSONANTS_CUTOFF) CONSONANTS_NEAR times it, below.
 CONSONANTS_SCORE = 80.0
@@ -421,7 +422,7 @@ def compare(query: PreparedName, listed: PreparedName, weights: TokenWeights = D
         result = NameComparison(JOINED_SCORE, "joined")
         if detailed:
             result.pairs = [TokenPair(query.joined, listed.joined, "joined", 1.0, 1.0)]
-    if query.abjad != listed.abjad and result.score < CONSONANTS_SCORE_LONG:
+    if query.abjad and not listed.abjad and result.score < CONSONANTS_SCORE_LONG:
         result = _consonants(result, query, listed, detailed)
     fused = fused_score(query, listed) if fused_possible(query, listed) else 0.0
     if fused > result.score:

@@ -118,12 +118,13 @@ class NameIndex:
                 self.acronyms[prepared.acronym].append(number)
             if prepared.acronym_key:
                 self.acronym_keys[prepared.acronym_key].append(number)
-        # Consonant keys (prepare.consonant_key) of names in Arabic/Hebrew script and of the others,
-        # so a name in one reaches its rendering in the other.
-        self.consonants: dict[bool, dict[str, list[int]]] = {True: defaultdict(list), False: defaultdict(list)}
+        # Consonant keys (prepare.consonant_key) of the names not in Arabic/Hebrew script, so a query
+        # in one of those scripts reaches their rendering.
+        self.consonants: dict[str, list[int]] = defaultdict(list)
         for number, record in enumerate(self.records):
-            if key := consonants_of(record.prepared):
-                self.consonants[record.prepared.abjad][key].append(number)
+            if not record.prepared.abjad and (key := consonants_of(record.prepared)):
+                self.consonants[key].append(number)
+        self.consonants = dict(self.consonants)
         self.deletion_index: dict[str, list[str]] = defaultdict(list)
         for token in self.postings:
             if len(token) >= SHORT_TOKEN and not token.isdigit():
@@ -231,9 +232,8 @@ class NameIndex:
         special.update(self.compact.get(query.written, ()))
         if query.joined != query.written:
             special.update(self.compact.get(query.joined, ()))
-        if query.abjad or self.consonants[True]:  # Latin queries look up names in Arabic/Hebrew script
-            if key := consonants_of(query):
-                special.update(self.consonants[not query.abjad].get(key, ()))
+        if query.abjad and query.consonants:
+            special.update(self.consonants.get(query.consonants, ()))
         if query.acronym_key:
             special.update(self.acronyms.get(query.acronym_key, ()))
         if query.acronym:

@@ -142,6 +142,7 @@ _LONG_LEGAL_WORDS = ("limited", "company", "corporation", "incorporated")
 _SINGLE_TOKEN_FORMS = frozenset(form for form in _LEGAL_FORM_LABELS if " " not in form)
 # Final short legal forms also recognized one letter off ("Ld.", "Lda", "Rtd", "Inc" as "Icn").
 _FUZZY_SHORT_FORMS = ("ltd", "llc", "inc", "ltda", "corp", "gmbh", "plc", "sarl", "srl")
+_FUZZY_FIRST_LETTERS = frozenset("lcigps")
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +171,8 @@ class PreparedName:
     consonants: str = ""  # names in Arabic/Hebrew script: consonant key (see consonant_key), else ""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "letters", "".join(self.tokens))
+        if not self.letters:
+            object.__setattr__(self, "letters", "".join(self.tokens))
         if not self.written:
             object.__setattr__(self, "written", self.letters)
         if not self.joined:
@@ -320,6 +322,9 @@ def _strip_legal_forms(tokens: list[str]) -> tuple[list[str], list[str]]:
 
 
 def _misspelt_legal_word(token: str) -> str | None:
+    """A final word one or two edits from a legal form, its first letter kept ("Limeted", "Icn")."""
+    if token[0] not in _FUZZY_FIRST_LETTERS:
+        return None
     if 2 <= len(token) <= 5 and token.isalpha():
         for form in _FUZZY_SHORT_FORMS:
             if abs(len(form) - len(token)) <= 1 and OSA.distance(token, form, score_cutoff=1) <= 1:
@@ -353,13 +358,15 @@ def _only_legal_after(tokens: list[str], start: int) -> bool:
     return True
 
 
+_PERSON_DROPPED = PARTICLES | PERSON_TITLES | PERSON_ARTICLES
+_ORGANIZATION_DROPPED = PARTICLES | _SINGLE_LETTER_PARTICLES
+
+
 def _drop_particles(tokens: list[str], person: bool) -> list[str]:
     if person:  # initials stay: "JUAN A. PEREZ" keeps its "a"
-        kept = [token for token in tokens
-                if len(token) == 1 or (token not in PARTICLES and token not in PERSON_TITLES
-                                       and token not in PERSON_ARTICLES)]
+        kept = [token for token in tokens if len(token) == 1 or token not in _PERSON_DROPPED]
     else:
-        kept = [token for token in tokens if token not in PARTICLES and token not in _SINGLE_LETTER_PARTICLES]
+        kept = [token for token in tokens if token not in _ORGANIZATION_DROPPED]
     return kept or tokens
 
 
@@ -408,7 +415,7 @@ def prepare(name: str, kind: str | None = None) -> PreparedName:
     kinds = frozenset(kind for kind in map(legal_kind, legal) if kind) if legal else _NO_KINDS
     letters = "".join(tokens)
     return PreparedName(name, kind, tuple(tokens), tuple(legal), acronym, acronym_key, lineage_at, kinds,
-                        written=written, joined=joined if joined != letters else "",
+                        letters=letters, written=written, joined=joined if joined != letters else "",
                         abjad=abjad, consonants=consonant_key(letters) if abjad else "")
 
 
