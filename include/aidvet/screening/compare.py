@@ -140,6 +140,11 @@ def squeeze(token: str) -> str:
 
 
 @lru_cache(maxsize=200_000)
+def consonants_only(token: str) -> str:
+    return _VOWELS.sub("", token)
+
+
+@lru_cache(maxsize=200_000)
 def phonetic(token: str) -> str:
     """The token with transliteration variants folded: "ou"/"oo" -> u, "ee"/"ie"/"ei"/"y" -> i,
     "ph" -> f, "kh" -> k, "gh" -> g, "dh" -> d, "th" -> t, "q" -> k, "dj" -> j; doubled letters
@@ -194,7 +199,7 @@ def token_credit(a: str, b: str, persons: bool) -> tuple[float, float, str]:
         return 0.0, 0.0, ""
     similarity = 1.0 - edits / max(len(a), len(b))
     penalty = FUZZY_PENALTY
-    if max(len(a), len(b)) <= SHORT_FUZZY_LENGTH and _VOWELS.sub("", a) != _VOWELS.sub("", b):
+    if max(len(a), len(b)) <= SHORT_FUZZY_LENGTH and consonants_only(a) != consonants_only(b):
         penalty = SHORT_FUZZY_PENALTY  # a vowel apart ("Reza" / "Riza") is a spelling, a consonant a word
     return 1.0 - penalty * (1.0 - similarity), similarity, "fuzzy"
 
