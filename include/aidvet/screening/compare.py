@@ -52,8 +52,8 @@ FUSED_DISCOUNT = 3.0
 ACRONYM_SCORES = {2: 86.0, 3: 86.0}
 ACRONYM_SCORE_LONG = 90.0
 ACRONYM_WEAK = 75.0
-# Tokens of at most SHORT_FUZZY_LENGTH letters a consonant apart are often different words ("USAID" /
-# "USAIR"): their fuzzy pairs earn 1 - SHORT_FUZZY_PENALTY * edits / length (4 letters: 0.75).
+# Tokens of at most SHORT_FUZZY_LENGTH letters a consonant apart (not two letters swapped) are often
+# different words ("USAID" / "USAIR"): their fuzzy pairs earn 1 - SHORT_FUZZY_PENALTY * edits / length.
 SHORT_FUZZY_LENGTH = 5
 SHORT_FUZZY_PENALTY = 1.0
 # Persons: "A bin B" vs "B bin A" (father and son swapped) are two people.
@@ -199,8 +199,11 @@ def token_credit(a: str, b: str, persons: bool) -> tuple[float, float, str]:
         return 0.0, 0.0, ""
     similarity = 1.0 - edits / max(len(a), len(b))
     penalty = FUZZY_PENALTY
-    if max(len(a), len(b)) <= SHORT_FUZZY_LENGTH and consonants_only(a) != consonants_only(b):
-        penalty = SHORT_FUZZY_PENALTY  # a vowel apart ("Reza" / "Riza") is a spelling, a consonant a word
+    if max(len(a), len(b)) <= SHORT_FUZZY_LENGTH and consonants_only(a) != consonants_only(b) \
+            and sorted(a) != sorted(b):
+        # A vowel apart ("Reza" / "Riza") or two letters swapped ("Sarda" / "Sadra") is a spelling
+        # or a typo; another consonant makes another word.
+        penalty = SHORT_FUZZY_PENALTY
     return 1.0 - penalty * (1.0 - similarity), similarity, "fuzzy"
 
 
