@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "include"))
 
 from aidvet.lists import load_files  # noqa: E402
-from aidvet.screening.prepare import normalize, prepare  # noqa: E402
+from aidvet.screening.prepare import normalize  # noqa: E402  (not prepare: pairs must not depend on the engine)
 
 LISTS = ("lists/ofac/2021-04-25", "lists/un/consolidated-2025-04-19.xml")
 HELDOUT_SHARE = 30  # percent of entities
@@ -70,7 +70,7 @@ def entities_of(data: Path):
 def neighbours_by_token(entities):
     by_token: dict[tuple[str, str], list[int]] = {}
     for number, entity in enumerate(entities):
-        for token in set(prepare(entity.name, entity.kind).tokens):
+        for token in set(normalize(entity.name).split()):
             if len(token) > 2:
                 by_token.setdefault((entity.kind, token), []).append(number)
     return by_token
@@ -96,7 +96,7 @@ def neighbour_pairs(entities, by_token, kind: str, count: int, rng: random.Rando
     while len(found) < count and attempts < 100 * count:
         attempts += 1
         entity = entities[rng.choice(pool)]
-        tokens = sorted(t for t in prepare(entity.name, kind).tokens if len(t) > 2)
+        tokens = sorted(t for t in normalize(entity.name).split() if len(t) > 2)
         if not tokens:
             continue
         # Same source only: a person on both the OFAC and the UN list is one person, not two.
@@ -129,7 +129,7 @@ def cross_script_pairs(data: Path, entities, rng: random.Random):
     un = [by_id[eid] for eid in sorted(originals) if eid in by_id]
     false_pairs = []
     for eid, original, latin, kind in true_pairs:
-        tokens = sorted(t for t in prepare(latin, kind).tokens if len(t) > 2)
+        tokens = sorted(t for t in normalize(latin).split() if len(t) > 2)
         others = sorted({n for t in tokens for n in by_token.get((kind, t), []) if un[n].id != eid})
         if others:
             other = un[rng.choice(others)]
@@ -185,7 +185,7 @@ def legal_form_pairs(entities):
         name = entity.name.strip().rstrip(".")
         for written, alternative, other_form in LEGAL_SWAPS:
             pattern = re.compile(rf"^(?P<stem>.{{4,}}?)[\s,]+{re.escape(written.rstrip('.'))}$", re.I)
-            if (match := pattern.match(name)) and len(prepare(match["stem"], "organization").tokens) >= 1:
+            if (match := pattern.match(name)) and normalize(match["stem"]):
                 stem = match["stem"].rstrip(",")
                 same.append((entity.id, entity.name, f"{stem} {alternative}"))
                 if " " not in written:
