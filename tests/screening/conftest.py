@@ -9,14 +9,16 @@ from aidvet.lists.model import Alias, Entity, Identifier
 def entities() -> list[Entity]:
     return [
         Entity("ofac:17671", "ofac", "organization", "CARTEL DE JALISCO NUEVA GENERACION",
-               aliases=[Alias("JALISCO NEW GENERATION CARTEL")], programs=["SDNTK", "FTO", "SDGT"], countries=["Mexico"]),
+               aliases=[Alias("JALISCO NEW GENERATION CARTEL"), Alias("CJNG")], programs=["SDNTK", "FTO", "SDGT"],
+               countries=["Mexico"]),
         Entity("ofac:11440", "ofac", "organization", "SINALOA CARTEL", aliases=[Alias("CARTEL DE SINALOA")],
                programs=["SDNTK", "FTO", "SDGT"], countries=["Mexico"]),
         Entity("ofac:11438", "ofac", "organization", "CARTEL DEL NORESTE", aliases=[Alias("CDN"), Alias("LOS ZETAS")],
                programs=["SDNTK", "FTO", "SDGT"]),
         Entity("ofac:49756", "ofac", "organization", "TREN DE ARAGUA", aliases=[Alias("EL TREN DE ARAGUA")],
                programs=["FTO", "SDGT", "TCO"], countries=["Venezuela"]),
-        Entity("ofac:15412", "ofac", "organization", "MS-13", programs=["FTO", "SDGT", "TCO"]),
+        Entity("ofac:15412", "ofac", "organization", "MS-13", aliases=[Alias("MARA SALVATRUCHA")],
+               programs=["FTO", "SDGT", "TCO"]),
         Entity("eval:cu", "ofac", "organization", "CARTELES UNIDOS", programs=["FTO", "SDGT"]),
         Entity("ofac:7226", "ofac", "person", "ZAMBADA GARCIA, Ismael",
                aliases=[Alias("EL MAYO", "weak"), Alias("ZAMBADA, Mayo", "strong")],

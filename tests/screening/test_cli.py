@@ -131,7 +131,7 @@ def test_screen_rejects_an_unknown_kind(tmp_path, list_file, capsys):
 def test_score_round_trip(tmp_path):
     pairs = write(tmp_path / "pairs.csv", "name1,name2,kind,note\n"
                   "RTI International,NIA INTERNATIONAL,organization,a\n"
-                  "CJNG,Cartel de Jalisco Nueva Generación,,b\n"
+                  "Cártel de Sinaloa,CARTEL DE SINALOA S.A.,,b\n"
                   '"SALEK, ABDULHAI",ABDULHAI SALEK,person,c\n')
     output = tmp_path / "scored.csv"
     assert main(["score", "--pairs", str(pairs), "--output", str(output)]) == 0
@@ -152,7 +152,7 @@ def test_lists_of_several_sources_screen_together(tmp_path, list_file):
     other = write(tmp_path / "other.csv", LIST_CSV.replace("CJNG,", "OTHER,").replace("MAYO,", "M2,")
                   .replace("ACME,", "ACME2,"))
     (tmp_path / "un.xml").write_text("not a list", encoding="utf-8")
-    names = write(tmp_path / "names.csv", "id,name\n1,CJNG\n")
+    names = write(tmp_path / "names.csv", "id,name\n1,Cartel Jalisco Nueva Generacion\n")
     output = tmp_path / "hits.csv"
     assert main(["screen", "--lists", str(list_file), str(other), "--input", str(names), "--output", str(output)]) == 0
     assert {row[3] for row in read(output)[1:]} == {"local:CJNG", "local:OTHER"}

@@ -41,10 +41,13 @@ def test_spelling_case_accent_and_legal_form_variants_hit(name1, name2):
 
 
 def test_acronyms_both_ways():
-    assert score_names("CJNG", "Cartel de Jalisco Nueva Generación") >= DEFAULT_THRESHOLD
-    assert score_names("C.J.N.G.", "CARTEL DE JALISCO NUEVA GENERACION") >= DEFAULT_THRESHOLD
+    # a 3-4 letter acronym query is the initials of some long listed name far too often: it scores
+    # below the threshold (the listed acronym itself, "CJNG", is found as an alias)
+    assert 70 <= score_names("CJNG", "Cartel de Jalisco Nueva Generación") < DEFAULT_THRESHOLD
+    assert score_names("C.J.N.G.", "CJNG") == 100
     assert score_names("MS-13", "Mara Salvatrucha") >= DEFAULT_THRESHOLD
-    assert score_names("Mara Salvatrucha", "MS-13") >= DEFAULT_THRESHOLD
+    assert score_names("Mara Salvatrucha 13", "MS-13") >= DEFAULT_THRESHOLD
+    assert score_names("Mara Salvatrucha", "MS-13") < DEFAULT_THRESHOLD  # the listed number is missing
     assert score_names("MS", "Mara Salvatrucha") < DEFAULT_THRESHOLD  # two letters alone mean nothing
     assert score_names("CJNG", "Cartel de Sinaloa") == 0
 

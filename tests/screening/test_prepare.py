@@ -41,7 +41,7 @@ def test_accents_case_and_punctuation():
 
 def test_non_latin_scripts_are_transliterated():
     assert prepare("Владимир Путин", "person").tokens == ("vladimir", "putin")
-    assert prepare("김정은", "person").tokens == ("gim", "jeong", "eun")  # one token per syllable
+    assert prepare("김정은", "person").tokens == ("kim", "jeong", "eun")  # one token per syllable
 
 
 def test_person_surname_comma_given_is_reordered():
@@ -51,7 +51,7 @@ def test_person_surname_comma_given_is_reordered():
 
 def test_person_initials_and_titles():
     assert prepare("JUAN A. PEREZ", "person").tokens == ("juan", "a", "perez")
-    assert prepare("AL ZAWAHIRI, Dr. Ayman", "person").tokens == ("ayman", "al", "zawahiri")
+    assert prepare("AL ZAWAHIRI, Dr. Ayman", "person").tokens == ("ayman", "zawahiri")  # article dropped
 
 
 def test_particles_are_dropped():
@@ -78,5 +78,5 @@ def test_stacked_and_misspelt_legal_forms():
     assert prepare("Comercial Limex, S.A. S.A.", "organization").tokens == ("comercial", "limex")
     assert prepare("PETRO BIO, S. DE R.L. DE C.V. S.A.", "organization").legal_forms == ("S. de R.L. de C.V.", "S.A.")
     assert prepare("Success Move Ld.", "organization").tokens == ("success", "move")
-    assert prepare("Sky One Construction Company Limeted", "organization").tokens == ("sky", "one", "construction")
+    assert prepare("Sky One Construction Company Limeted", "organization").tokens == ("sky", "1", "construction")
     assert prepare("U.S.A. Trading", "organization").tokens == ("usa", "trading")  # not legal forms

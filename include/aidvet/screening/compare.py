@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA, Indel
 
-from aidvet.screening.prepare import PERSON, PreparedName
+from aidvet.screening.prepare import PATRONYMIC, PERSON, PreparedName, consonants_of, legal_forms_conflict
 from aidvet.screening.weights import DEFAULT_WEIGHTS, INITIAL_WEIGHT, TokenWeights
 
 # Tokens of MIN_FUZZY_LENGTH letters or more pair within one edit, of LONG_TOKEN or more within
@@ -36,6 +36,7 @@ _PHONETIC_RULES = tuple(
     (re.compile(pattern), replacement)
     for pattern, replacement in (
         ("ph", "f"), ("kh", "k"), ("gh", "g"), ("dh", "d"), ("th", "t"), ("dj", "j"), ("q", "k"),
+        ("ks", "x"),
         ("o*u+o*|oo", "u"), ("ee", "i"), ("[eiy]*[iy][eiy]*", "i"),
     )
 )
@@ -51,6 +52,24 @@ FUSED_DISCOUNT = 3.0
 ACRONYM_SCORES = {2: 86.0, 3: 86.0}
 ACRONYM_SCORE_LONG = 90.0
 ACRONYM_WEAK = 75.0
+# Tokens of at most SHORT_FUZZY_LENGTH letters a consonant apart (not two letters swapped) are often
+# different words ("USAID" / "USAIR"): their fuzzy pairs earn 1 - SHORT_FUZZY_PENALTY * edits / length.
+SHORT_FUZZY_LENGTH = 5
+SHORT_FUZZY_PENALTY = 1.0
+# Persons: "A bin B" vs "B bin A" (father and son swapped) are two people.
+PATRONYMIC_SWAP_PENALTY = 25.0
+# Companies: legal forms of different families ("X AG" / "X GmbH") are two companies.
+LEGAL_FORM_CONFLICT_PENALTY = 20.0
+JOINED_SCORE = 100.0 - FUSED_DISCOUNT
+# A query in Arabic or Hebrew script against a listed name in another script (lists carry the Latin
+# name of every entity, so a Latin query needs no such path): the same consonants over the whole name
+# score CONSONANTS_SCORE (CONSONANTS_SCORE_LONG from LONG_CONSONANTS consonants, specific enough
+# to hold); close ones (Indel similarity >= CONSONANTS_CUTOFF) CONSONANTS_NEAR times it, below.
+CONSONANTS_SCORE = 80.0
+CONSONANTS_SCORE_LONG = 88.0
+LONG_CONSONANTS = 8
+CONSONANTS_CUTOFF = 0.8
+CONSONANTS_NEAR = 75.0
 
 
 @dataclass(slots=True)
@@ -69,10 +88,20 @@ class NameComparison:
     pairs: list[TokenPair] = field(default_factory=list)
     unmatched_query: list[str] = field(default_factory=list)
     unmatched_list: list[str] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)  # rules beyond the method that changed the score
 
     def describe(self) -> str:
+        text = self._describe_method()
+        return text + "; " + "; ".join(self.rules) if self.rules else text
+
+    def _describe_method(self) -> str:
         if self.method == "acronym":
             return "acronym: " + ", ".join(f"{p.query_token}~{p.list_token}" for p in self.pairs)
+        if self.method == "consonants":
+            return "same consonants across scripts: " + ", ".join(f"{p.query_token}~{p.list_token}" for p in self.pairs)
+        if self.method == "joined":
+            return "same letters as written, split differently: " + ", ".join(
+                f"{p.query_token}~{p.list_token}" for p in self.pairs)
         if self.method == "fused":
             return "same letters, split differently: " + ", ".join(
                 f"{p.query_token}~{p.list_token} ({p.similarity:.2f})" for p in self.pairs
@@ -93,6 +122,7 @@ class NameComparison:
         return {
             "method": self.method,
             "name_score": round(self.score, 2),
+            "rules": list(self.rules),
             "token_pairs": [
                 {"input": p.query_token, "list": p.list_token, "how": p.how,
                  "similarity": round(p.similarity, 3), "credit": round(p.credit, 3)}
@@ -107,6 +137,11 @@ class NameComparison:
 def squeeze(token: str) -> str:
     """Runs of one letter as one: transliterations disagree on doubling ("Haqqani", "Haqani")."""
     return _DOUBLED.sub(r"\1", token)
+
+
+@lru_cache(maxsize=200_000)
+def consonants_only(token: str) -> str:
+    return _VOWELS.sub("", token)
 
 
 @lru_cache(maxsize=200_000)
@@ -163,7 +198,13 @@ def token_credit(a: str, b: str, persons: bool) -> tuple[float, float, str]:
     if edits > allowed:
         return 0.0, 0.0, ""
     similarity = 1.0 - edits / max(len(a), len(b))
-    return 1.0 - FUZZY_PENALTY * (1.0 - similarity), similarity, "fuzzy"
+    penalty = FUZZY_PENALTY
+    if max(len(a), len(b)) <= SHORT_FUZZY_LENGTH and consonants_only(a) != consonants_only(b) \
+            and sorted(a) != sorted(b):
+        # A vowel apart ("Reza" / "Riza") or two letters swapped ("Sarda" / "Sadra") is a spelling
+        # or a typo; another consonant makes another word.
+        penalty = SHORT_FUZZY_PENALTY
+    return 1.0 - penalty * (1.0 - similarity), similarity, "fuzzy"
 
 
 # Per query token: the list tokens it pairs with -> token_credit (None for one-letter tokens).
@@ -235,8 +276,18 @@ def token_score(query: PreparedName, listed: PreparedName, weights: TokenWeights
     for j, pair in enumerate(listed_weights):
         if j not in used_j:
             unmatched_weight += pair[1]
+    family_differs = False
     if persons and len(chosen) >= 2:
-        unmatched_weight *= PERSON_UNMATCHED_FACTOR
+        last_i, last_j = len(query.tokens) - 1, len(listed.tokens) - 1
+        if last_i not in used_i and last_j not in used_j and len(query.tokens[last_i]) > 1 \
+                and len(listed.tokens[last_j]) > 1:
+            # Both family names (last, once "SURNAME, Given" is turned) are unpaired: two
+            # relatives, not one person. They count in full; other extra names count half.
+            family = query_weights[last_i][1] + listed_weights[last_j][1]
+            unmatched_weight = family + (unmatched_weight - family) * PERSON_UNMATCHED_FACTOR
+            family_differs = True
+        else:
+            unmatched_weight *= PERSON_UNMATCHED_FACTOR
     elif len(chosen) >= 2 and (len(used_i) == len(query.tokens) or len(used_j) == len(listed.tokens)) \
             and matched_weight >= 2 * CONTAINED_MIN_WEIGHT:
         # One organization name holds all of the other's words, distinctive ones among them
@@ -245,11 +296,22 @@ def token_score(query: PreparedName, listed: PreparedName, weights: TokenWeights
     total = matched_weight + unmatched_weight
     score = 100.0 * earned / total if total else 0.0
     method = "tokens" if chosen else "none"
+    swapped = query.lineage_at > 0 and listed.lineage_at > 0 and any(
+        (i >= query.lineage_at) != (j >= listed.lineage_at) and query.tokens[i] != PATRONYMIC
+        for _, _, _, i, j in chosen)
+    if swapped:
+        score = max(0.0, score - PATRONYMIC_SWAP_PENALTY)
     if not detailed:
         return NameComparison(score, method)
     unmatched_query = [t for i, t in enumerate(query.tokens) if i not in used_i]
     unmatched_list = [t for j, t in enumerate(listed.tokens) if j not in used_j]
-    return NameComparison(score, method, pairs, unmatched_query, unmatched_list)
+    rules = []
+    if family_differs:
+        rules.append(f"family names differ ({query.tokens[-1]} / {listed.tokens[-1]}: counted in full)")
+    if swapped:
+        rules.append(f"patronymic order differs: a name before 'bin' on one side is after it on the other "
+                     f"(-{PATRONYMIC_SWAP_PENALTY:.0f})")
+    return NameComparison(score, method, pairs, unmatched_query, unmatched_list, rules)
 
 
 def fused_possible(query: PreparedName, listed: PreparedName) -> bool:
@@ -285,14 +347,60 @@ def acronym_score(query: PreparedName, listed: PreparedName) -> float:
     number ("MS-13") or has five letters or more. An acronym query reaching a listed full name
     ("CJNG") scores by its length."""
     key = query.acronym_key
-    if key and key == listed.acronym and len(listed.tokens) == len(key) and _usable_acronym(query):
-        return ACRONYM_SCORES.get(len(key), ACRONYM_SCORE_LONG)
+    if key and key == listed.acronym and _words(listed) == len(key) and _usable_acronym(query) \
+            and _numbers_kept(listed, query):
+        # A short acronym query ("ACF", "IRD": consultancies, agencies) is the initials of some
+        # long listed name far too often: only five letters or more, or one with a number, hold.
+        if len(key) >= 5 or _numbers_of(query):
+            return ACRONYM_SCORES.get(len(key), ACRONYM_SCORE_LONG)
+        return ACRONYM_WEAK
     key = listed.acronym_key
-    if key and key == query.acronym and len(query.tokens) == len(key) and _usable_acronym(listed):
-        if any(token.isdigit() for token in listed.tokens) or len(key) >= 5:
+    if key and key == query.acronym and _words(query) == len(key) and _usable_acronym(listed) \
+            and _numbers_kept(listed, query):
+        if _numbers_of(listed) or len(key) >= 5:
             return ACRONYM_SCORES.get(len(key), ACRONYM_SCORE_LONG)
         return ACRONYM_WEAK
     return 0.0
+
+
+def _numbers_of(name: PreparedName) -> set[str]:
+    return {token for token in name.tokens if token.isdigit()}
+
+
+def _numbers_kept(listed: PreparedName, query: PreparedName) -> bool:
+    """A number in the listed name must be in the query too ("MS-13" is not any "M... S...")."""
+    return _numbers_of(listed) <= _numbers_of(query)
+
+
+def _words(name: PreparedName) -> int:
+    return sum(1 for token in name.tokens if not token.isdigit())
+
+
+def _consonants(result: NameComparison, query: PreparedName, listed: PreparedName, detailed: bool) -> NameComparison:
+    mine, theirs = consonants_of(query), consonants_of(listed)
+    if not mine or not theirs:
+        return result
+    if mine == theirs:
+        score = CONSONANTS_SCORE_LONG if len(mine) >= LONG_CONSONANTS else CONSONANTS_SCORE
+    else:
+        similarity = Indel.normalized_similarity(mine, theirs, score_cutoff=CONSONANTS_CUTOFF)
+        score = CONSONANTS_NEAR * similarity
+    if score <= result.score:
+        return result
+    comparison = NameComparison(score, "consonants")
+    if detailed:
+        comparison.pairs = [TokenPair(mine, theirs, "consonants", score / 100, 1.0)]
+        comparison.rules.append("Arabic/Hebrew script: consonants of the whole name compared")
+    return comparison
+
+
+def _legal_form_conflict(result: NameComparison, query: PreparedName, listed: PreparedName,
+                         detailed: bool) -> NameComparison:
+    result.score = max(0.0, result.score - LEGAL_FORM_CONFLICT_PENALTY)
+    if detailed:
+        result.rules.append(f"different legal forms {'/'.join(query.legal_forms)} vs {'/'.join(listed.legal_forms)}: "
+                            f"different companies (-{LEGAL_FORM_CONFLICT_PENALTY:.0f})")
+    return result
 
 
 def _usable_acronym(short: PreparedName) -> bool:
@@ -310,8 +418,20 @@ def compare(query: PreparedName, listed: PreparedName, weights: TokenWeights = D
     query token, every list token it pairs with and its `token_credit`) and token weight pairs."""
     persons = PERSON in (query.kind, listed.kind)
     result = token_score(query, listed, weights, persons, detailed, tables, query_weights, listed_weights)
+    if query.legal_kinds and listed.legal_kinds and legal_forms_conflict(query.legal_kinds, listed.legal_kinds):
+        result = _legal_form_conflict(result, query, listed, detailed)
+        if not detailed:
+            return result  # nothing below can beat a name score the penalty is taken from
     if result.score >= 100.0:
         return result
+    if result.score < JOINED_SCORE and query.joined == listed.joined and query.tokens != listed.tokens:
+        # The same letters as written, spaces or legal forms apart ("vanhorn" / "van horn",
+        # "ACMEAG" / "ACME AG").
+        result = NameComparison(JOINED_SCORE, "joined")
+        if detailed:
+            result.pairs = [TokenPair(query.joined, listed.joined, "joined", 1.0, 1.0)]
+    if query.abjad and not listed.abjad and result.score < CONSONANTS_SCORE_LONG:
+        result = _consonants(result, query, listed, detailed)
     fused = fused_score(query, listed) if fused_possible(query, listed) else 0.0
     if fused > result.score:
         result = NameComparison(fused, "fused")

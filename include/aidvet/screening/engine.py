@@ -34,6 +34,10 @@ WEAK_ALIAS_EXACT = 99.0
 # the locks other threads (Airflow's, Celery's, a test runner's) hold at that moment, and a
 # worker that waits on one waits for ever.
 WORKER_START_METHOD = "forkserver"
+# OFAC: a weak a.k.a. is for confirming a hit, not for screening on its own. A weak alias that is
+# a bare acronym of this many letters or fewer ("CDN") needs an identifier or the full date of
+# birth, unless the entity is a designated terrorist organization (material-support risk).
+WEAK_ACRONYM_MAX_LETTERS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +105,8 @@ class Screener:
         prepared = prepare(query.name, kind_of(query.kind))
         needed = self.lowest_name_score(query)
         weights = self.index.weights
-        found = [self.index.neighbours(token) if len(token) > 1 else None for token in prepared.tokens]
+        found = [self.index.neighbours(token) if len(token) > 1 or token.isdigit() else None
+                 for token in prepared.tokens]
         tables = [neighbours.tokens if neighbours else None for neighbours in found]
         query_weights = weight_pairs(prepared.tokens, weights)
         candidates = self.index.candidates(prepared, needed, found, query_weights, query.id_number)
@@ -157,7 +162,8 @@ class Screener:
         threshold = self.threshold_for(entity)
         if score < threshold:
             return None
-        if record.alias is not None and record.alias.strength == "weak" and not _strong_evidence(comparison, checks):
+        if record.alias is not None and record.alias.strength == "weak" and not _strong_evidence(
+                comparison, checks, bare_acronym=_bare_acronym(record.prepared) and not entity.terrorist):
             return None
         alias = None if record.alias is None else f"{record.alias.type}/{record.alias.strength}"
         return Hit(
@@ -246,8 +252,13 @@ def _possible_bonus(query: Query) -> float:
     return bonus + (attributes.COUNTRY_AGREE_BONUS if query.country else 0.0)
 
 
-def _strong_evidence(comparison: NameComparison, checks: list[AttributeCheck]) -> bool:
-    if comparison.score >= WEAK_ALIAS_EXACT:
+def _bare_acronym(prepared) -> bool:
+    return len(prepared.tokens) == 1 and prepared.tokens[0].isalpha() \
+        and len(prepared.tokens[0]) <= WEAK_ACRONYM_MAX_LETTERS
+
+
+def _strong_evidence(comparison: NameComparison, checks: list[AttributeCheck], bare_acronym: bool = False) -> bool:
+    if comparison.score >= WEAK_ALIAS_EXACT and not bare_acronym:
         return True
     return any(
         (check.attribute == "identifier") or (check.attribute == "dob" and check.points >= attributes.DOB_EXACT_BONUS)

@@ -15,6 +15,9 @@ normalized names (transliterated, case-folded, punctuation removed), over a thre
    share held.
 5. The cartel names with Spanish/English variants and legitimate look-alikes.
 6. The cross-script pairs (eval/cross_script_pairs.csv): mean score and share at the default.
+7. The labeled pair benchmark (benchmarks/pairs/pairs.csv, made by benchmarks/make_pairs.py from
+   the real lists and partner names): F1 per category and split (dev / heldout), beside the
+   previous engine version's scores (benchmarks/pairs/previous_scores.csv).
 """
 
 from __future__ import annotations
@@ -172,10 +175,11 @@ def sweep_held(scored: list[Scored]) -> dict[int, float]:
     return {t: share([s.any >= t for s in scored]) for t in THRESHOLDS}
 
 
-def prf(positives: list[float], negatives: list[float]) -> dict[int, dict[str, float]]:
+def prf(positives: list[float], negatives: list[float],
+        thresholds: Sequence[int] = THRESHOLDS) -> dict[int, dict[str, float]]:
     """Precision/recall/F1 per threshold, a positive found when its score >= threshold."""
     table = {}
-    for t in THRESHOLDS:
+    for t in thresholds:
         true_positives = sum(score >= t for score in positives)
         false_positives = sum(score >= t for score in negatives)
         precision = true_positives / (true_positives + false_positives) if true_positives + false_positives else 1.0
@@ -320,7 +324,60 @@ def cross_script(data: Path) -> dict:
     return result
 
 
-def run(data: Path) -> dict:
+PAIR_METHODS = ("aidvet", "previous", *BASELINES)
+PAIR_THRESHOLDS = tuple(range(30, 101))  # aliases can be far apart: best F1 may lie below 60
+
+
+def read_pairs(path: Path) -> list[dict[str, str]]:
+    rows = read_csv(path)
+    expected = {"pair_id", "category", "split", "kind", "name1", "name2", "label"}
+    for number, row in enumerate(rows, 2):
+        if not expected <= set(row) or row["label"] not in ("0", "1") or row["split"] not in ("dev", "heldout"):
+            raise ValueError(f"{path}: line {number}: expected columns {sorted(expected)}, label 0|1, "
+                             f"split dev|heldout; found {row}")
+    return rows
+
+
+def pair_benchmark(pairs_path: Path, screener: Screener, previous_path: Path | None) -> dict:
+    """F1 per category and split of every method on the labeled pairs; `partner` has only false
+    pairs, so its row is the share scored at or above the default threshold."""
+    rows = read_pairs(pairs_path)
+    previous = {}
+    if previous_path and previous_path.is_file():
+        previous = {row["pair_id"]: float(row["score"]) for row in read_csv(previous_path)}
+    scores: dict[str, list[float]] = {
+        "aidvet": [screener.score_names(row["name1"], row["name2"], row["kind"]) for row in rows],
+        "previous": [previous.get(row["pair_id"], float("nan")) for row in rows],
+    }
+    for method, scorer in BASELINES.items():
+        scores[method] = [scorer(normalize(row["name1"]), normalize(row["name2"])) for row in rows]
+    groups: dict[tuple[str, str], list[int]] = {}
+    for number, row in enumerate(rows):
+        for category in (row["category"], "all"):
+            groups.setdefault((category, row["split"]), []).append(number)
+    result: dict = {"pairs": len(rows), "categories": {}}
+    for (category, split), members in sorted(groups.items()):
+        entry = {"true": sum(rows[n]["label"] == "1" for n in members),
+                 "false": sum(rows[n]["label"] == "0" for n in members)}
+        for method in PAIR_METHODS:
+            if method == "previous" and not previous:
+                continue
+            positives = [scores[method][n] for n in members if rows[n]["label"] == "1"]
+            negatives_ = [scores[method][n] for n in members if rows[n]["label"] == "0"]
+            table = prf(positives, negatives_, PAIR_THRESHOLDS)
+            entry[method] = {"best": best_f1(table), "at_default": table[int(DEFAULT_THRESHOLD)],
+                             "false_at_default": share([s >= DEFAULT_THRESHOLD for s in negatives_])}
+        result["categories"][f"{category}/{split}"] = entry
+    result["errors_at_default"] = [
+        {"pair_id": row["pair_id"], "category": row["category"], "label": row["label"],
+         "name1": row["name1"], "name2": row["name2"], "score": score}
+        for row, score in zip(rows, scores["aidvet"])
+        if row["split"] == "dev" and (score >= DEFAULT_THRESHOLD) != (row["label"] == "1")
+    ]
+    return result
+
+
+def run(data: Path, pairs_path: Path | None = None, previous_path: Path | None = None) -> dict:
     reference = reference_entities(data)
     un = [entity for entity in reference if entity.source == "un"]
     full = merged(reference, cartel_entities(data))
@@ -336,6 +393,8 @@ def run(data: Path) -> dict:
         "iati_partners": iati_partners(data, evaluator),
         "cartels": cartels(evaluator),
         "cross_script": cross_script(data),
+        "pair_benchmark": pair_benchmark(pairs_path, evaluator.screener, previous_path)
+        if pairs_path and pairs_path.is_file() else None,
     }
 
 
@@ -380,7 +439,26 @@ def print_report(report: dict, out=sys.stdout) -> None:
     line("\ncartels missed at the default threshold (aidvet): " + "; ".join(report["cartels"]["aidvet"]["missed_at_default"]))
     line("cartel look-alikes held at the default threshold (aidvet): "
          + "; ".join(report["cartels"]["aidvet"]["false_hits_at_default"]))
+    if report.get("pair_benchmark"):
+        print_pairs(report["pair_benchmark"], line)
     line("IATI names aidvet holds at 85: " + "; ".join(f"{n} ({s})" for s, n in iati["examples_held_at_85"]["aidvet"]))
+
+
+def print_pairs(bench: dict, line) -> None:
+    line(f"\nlabeled pair benchmark ({bench['pairs']} pairs): best F1 (threshold) | F1 at the default; "
+         "partner: share of false pairs at or above the default")
+    line("category/split".ljust(24) + "  true false" + "".join(f"{m:>22}" for m in PAIR_METHODS))
+    for key, entry in bench["categories"].items():
+        cells = []
+        for method in PAIR_METHODS:
+            if method not in entry:
+                cells.append("-".rjust(22))
+            elif entry["true"] == 0:
+                cells.append(f"held {entry[method]['false_at_default']:.3f}".rjust(22))
+            else:
+                best, at = entry[method]["best"], entry[method]["at_default"]
+                cells.append(f"{best['f1']:.3f}@{best['threshold']} | {at['f1']:.3f}".rjust(22))
+        line(key.ljust(24) + f"{entry['true']:>6}{entry['false']:>6}" + "".join(cells))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -388,11 +466,15 @@ def main(argv: list[str] | None = None) -> int:
     root = Path(__file__).resolve().parents[3]
     parser.add_argument("--data", type=Path, default=root.parent / "shared" / "data")
     parser.add_argument("--json", type=Path, help="also write the full report (every threshold) here")
+    parser.add_argument("--pairs", type=Path, default=root / "benchmarks" / "pairs" / "pairs.csv",
+                        help="labeled pair benchmark (benchmarks/make_pairs.py)")
+    parser.add_argument("--previous", type=Path, default=root / "benchmarks" / "pairs" / "previous_scores.csv",
+                        help="the previous engine version's scores of those pairs (benchmarks/score_pairs.py)")
     args = parser.parse_args(argv)
     if not args.data.is_dir():
         print(f"evaluation data folder {args.data} is absent", file=sys.stderr)
         return 2
-    report = run(args.data)
+    report = run(args.data, args.pairs, args.previous)
     print_report(report)
     if args.json:
         args.json.write_text(json.dumps(report, indent=1))

@@ -31,7 +31,7 @@ from aidvet.screening.compare import (
     token_credit,
     weight_pairs,
 )
-from aidvet.screening.prepare import PreparedName, kind_of, prepare
+from aidvet.screening.prepare import PreparedName, consonants_of, kind_of, prepare
 from aidvet.screening.weights import TokenWeights
 
 _NEIGHBOUR_CACHE_LIMIT = 100_000
@@ -112,10 +112,19 @@ class NameIndex:
             self.compact[prepared.compact].append(number)
             if prepared.written != prepared.compact:
                 self.compact[prepared.written].append(number)
+            if prepared.joined not in (prepared.compact, prepared.written):
+                self.compact[prepared.joined].append(number)
             if prepared.acronym:
                 self.acronyms[prepared.acronym].append(number)
             if prepared.acronym_key:
                 self.acronym_keys[prepared.acronym_key].append(number)
+        # Consonant keys (prepare.consonant_key) of the names not in Arabic/Hebrew script, so a query
+        # in one of those scripts reaches their rendering.
+        self.consonants: dict[str, list[int]] = defaultdict(list)
+        for number, record in enumerate(self.records):
+            if not record.prepared.abjad and (key := consonants_of(record.prepared)):
+                self.consonants[key].append(number)
+        self.consonants = dict(self.consonants)
         self.deletion_index: dict[str, list[str]] = defaultdict(list)
         for token in self.postings:
             if len(token) >= SHORT_TOKEN and not token.isdigit():
@@ -146,7 +155,9 @@ class NameIndex:
         self.deletion_index = dict(self.deletion_index)
         # Per record: total weight of its tokens when paired, and whether it has initials.
         self.paired_weight = [sum(paired for paired, _ in record.weights) for record in self.records]
-        self.has_initials = [any(len(token) == 1 for token in record.prepared.tokens) for record in self.records]
+        # Initials are single letters; a single digit ("Two Rivers" -> "2") pairs only with itself.
+        self.has_initials = [any(len(token) == 1 and token.isalpha() for token in record.prepared.tokens)
+                             for record in self.records]
         self.unpaired_weight = [sum(unpaired for _, unpaired in record.weights) for record in self.records]
         self.compact_length = [len(record.prepared.compact) for record in self.records]
         self.token_count = [len(record.prepared.tokens) for record in self.records]
@@ -219,6 +230,10 @@ class NameIndex:
             records.update(reach)
         special = set(self.compact.get(query.compact, ()))
         special.update(self.compact.get(query.written, ()))
+        if query.joined != query.written:
+            special.update(self.compact.get(query.joined, ()))
+        if query.abjad and query.consonants:
+            special.update(self.consonants.get(query.consonants, ()))
         if query.acronym_key:
             special.update(self.acronyms.get(query.acronym_key, ()))
         if query.acronym:

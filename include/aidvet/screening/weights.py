@@ -44,6 +44,9 @@ def is_generic(token: str) -> bool:
         token[:-1] in GENERIC_WORDS or (token.endswith("es") and token[:-2] in GENERIC_WORDS)))
 
 
+# Eastern Slavic patronymics ("Yuryevich", "Petrovna"): often left out, so missing one says little.
+PATRONYMIC_ENDINGS = ("ovich", "evich", "ovna", "evna", "ovych", "ivna", "ogly", "oglu", "kyzy", "qizi")
+PATRONYMIC_UNMATCHED_FACTOR = 0.5
 GENERIC_WEIGHT = 0.25
 UNMATCHED_GENERIC_WEIGHT = 0.5
 INITIAL_WEIGHT = 0.3
@@ -60,6 +63,7 @@ class TokenWeights:
     def __init__(self, document_frequency: Counter[str] | None = None):
         self.document_frequency = document_frequency or Counter()
         self._cache: dict[str, float] = {}
+        self._unmatched_cache: dict[str, float] = {}
 
     @classmethod
     def from_token_sets(cls, token_sets: Iterable[Iterable[str]]) -> "TokenWeights":
@@ -88,7 +92,15 @@ class TokenWeights:
     def unmatched(self, token: str) -> float:
         """Weight of a token left without a partner. A generic word shared by two names proves
         little, but a generic word only one name has still tells them apart."""
+        weight = self._unmatched_cache.get(token)
+        if weight is None:
+            weight = self._unmatched_cache[token] = self._compute_unmatched(token)
+        return weight
+
+    def _compute_unmatched(self, token: str) -> float:
         weight = self(token)
+        if token.endswith(PATRONYMIC_ENDINGS):
+            return weight * PATRONYMIC_UNMATCHED_FACTOR
         return max(weight, UNMATCHED_GENERIC_WEIGHT) if is_generic(token) else weight
 
     def frequency(self, token: str) -> int:
