@@ -40,7 +40,7 @@ def decide(session: Session, item_id: int, decision: str, reason_code: str, just
     if item.status not in DECIDABLE_FROM:
         raise ReviewConflict(f"review item {item_id} is {item.status}, not open for a decision"
                              + (" (a release awaits approval)" if item.status == "decided" else ""))
-    if decision == "release" and item.entity_id is None:
+    if decision == "release" and item.entity_id is None and (item.reason or "").startswith("screening unavailable"):
         raise ReviewError(f"review item {item_id} was held because screening was unavailable ({item.reason}): "
                           "it cannot be released unscreened; the next run with a usable list screens it again")
     _change_status(session, item, DECIDABLE_FROM, STATUS_AFTER[decision], expected_version, now)
