@@ -1,0 +1,42 @@
+"""Relations from the lists: OFAC remarks' "Linked To:" and FtM Ownership / Directorship records."""
+
+import json
+
+from aidvet.compliance.fifty_percent import compute, explain
+from aidvet.compliance.holds import is_designated
+from aidvet.compliance.relations import Edge, list_edges
+from aidvet.lists import load_files
+from aidvet.sample import designated
+
+
+def test_ofac_linked_to_becomes_a_linked_edge(tmp_path):
+    designated.write_ofac_csv(tmp_path / "sdn")
+    entities = load_files([tmp_path / "sdn"]).entities
+    edges = list_edges(entities)
+    assert Edge("ofac:17671", "ofac:17674", None, "linked", "ofac remarks: Linked To",
+                "CARTEL DE JALISCO NUEVA GENERACION") in edges
+
+
+def _ftm(tmp_path, records):
+    path = tmp_path / "entities.ftm.json"
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n")
+    return load_files([path]).entities
+
+
+def test_ftm_ownership_blocks_an_unlisted_company_and_directorship_holds_for_review(tmp_path):
+    entities = _ftm(tmp_path, [
+        {"id": "p1", "schema": "Person", "properties": {"name": ["Pedro Sancionado"], "topics": ["sanction"]}},
+        {"id": "c1", "schema": "Company", "properties": {"name": ["Empresa Fachada SA"]}},
+        {"id": "c2", "schema": "Company", "properties": {"name": ["Otra Empresa SA"]}},
+        {"id": "pep", "schema": "Person", "properties": {"name": ["Politico Expuesto"], "topics": ["role.pep"]}},
+        {"id": "o1", "schema": "Ownership", "properties": {"owner": ["p1"], "asset": ["c1"], "percentage": ["60"]}},
+        {"id": "d1", "schema": "Directorship", "properties": {"director": ["p1"], "organization": ["c2"]}},
+    ])
+    by_id = {e.id: e for e in entities}
+    assert by_id["os:c1"].relations == [{"party": "os:p1", "role": "owner", "share": 60.0, "schema": "Ownership"}]
+    assert is_designated(by_id["os:p1"]) and not is_designated(by_id["os:c1"]) and not is_designated(by_id["os:pep"])
+    designated_ids = {e.id: "listed" for e in entities if is_designated(e)}
+    graph = compute(list_edges(entities), designated_ids, {e.id: e.name for e in entities})
+    assert "os:c1" in graph.blocked
+    assert explain(graph, "os:c1") == "owned 60 % by Pedro Sancionado [os:p1] (designated: listed)"
+    assert "os:c2" in graph.controlled and "os:c2" not in graph.blocked
