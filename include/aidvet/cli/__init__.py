@@ -12,7 +12,8 @@ import sys
 from aidvet.errors import AidvetError
 
 # Each module here adds its own sub-commands; add a new group by adding its module name.
-COMMAND_MODULES = ("db", "sample", "lists", "ingest", "screen", "run", "review", "audit", "replay")
+COMMAND_MODULES = ("db", "sample", "lists", "ingest", "screen", "run", "review", "audit", "replay", "policy",
+                   "compliance")
 
 
 def build_parser() -> argparse.ArgumentParser:

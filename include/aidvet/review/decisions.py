@@ -23,10 +23,11 @@ REASON_CODES = {
     "release": ("different_person", "different_entity", "attributes_differ", "common_name", "other"),
     "block": ("confirmed_match", "identifier_match", "linked_entity", "other"),
     "escalate": ("needs_legal_review", "insufficient_data", "other"),
+    "reject": ("confirmed_match", "linked_entity", "other"),
 }
 DECISIONS = tuple(REASON_CODES)
 DECIDABLE_FROM = ("pending", "escalated")
-STATUS_AFTER = {"release": "decided", "block": "blocked", "escalate": "escalated"}
+STATUS_AFTER = {"release": "decided", "block": "blocked", "escalate": "escalated", "reject": "rejected"}
 
 
 def decide(session: Session, item_id: int, decision: str, reason_code: str, justification: str, user: str, *,

@@ -17,7 +17,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from aidvet.artifacts import ArtifactRoot
+from aidvet.compliance import reports
 from aidvet.config import Settings
+from aidvet.policy import load_policy
 from aidvet.publish import tables
 from aidvet.store.db import session_scope
 from aidvet.store.models import Disbursement, Party, ReviewDecision, ReviewItem, ScreeningHit, SourceFile
@@ -27,6 +29,7 @@ REVIEW_COLUMNS = ["item_id", "decision", "reason_code", "justification", "decide
 COLUMNS = {
     "released": tables.COLUMNS["cleared"] + REVIEW_COLUMNS,
     "blocked": tables.COLUMNS["held"] + REVIEW_COLUMNS,
+    "rejected": tables.COLUMNS["held"] + REVIEW_COLUMNS,
 }
 
 
@@ -41,7 +44,9 @@ class ReviewRoot(ArtifactRoot):
 def publish_reviewed(settings: Settings, folder: str = "latest") -> str:
     """Write released.csv/.parquet, blocked.csv/.parquet and manifest.json; returns the folder URI."""
     with session_scope(settings.db_url) as session:
+        reports.sync_reports(session, settings_policy(settings))
         frames = {status: reviewed_frame(session, status) for status in COLUMNS}
+        frames["reports"] = reports.reports_frame(session)
     staging = ReviewRoot(settings.artifact_root).stage(folder)
     try:
         for name, frame in frames.items():
@@ -58,6 +63,10 @@ def publish_reviewed(settings: Settings, folder: str = "latest") -> str:
         raise
 
 
+def settings_policy(settings: Settings):
+    return load_policy(settings.policy_path)
+
+
 def reviewed_frame(session: Session, status: str) -> pd.DataFrame:
     """Items in `status` with their disbursement as given, the effective decision and (blocked) the best hit."""
     records = []
@@ -70,7 +79,7 @@ def reviewed_frame(session: Session, status: str) -> pd.DataFrame:
                                                                ReviewDecision.state == "effective")
                                   .order_by(ReviewDecision.id.desc()).limit(1))
         records.append({**_disbursement_fields(disbursement, source), **_decision_fields(item, decision),
-                        **(_hit_fields(session, item) if status == "blocked" else {})})
+                        **(_hit_fields(session, item) if status in ("blocked", "rejected") else {})})
     return pd.DataFrame(records, columns=COLUMNS[status]).astype("object")
 
 
