@@ -20,12 +20,12 @@ class _Section(BaseModel):
 
 
 class ScreeningSection(_Section):
-    record_threshold: float = Field(80, ge=0, le=100)
+    record_threshold: float = Field(80.0, ge=0, le=100)
 
 
 class HoldSection(_Section):
-    threshold: float = Field(85, ge=0, le=100)
-    terrorist_threshold: float = Field(80, ge=0, le=100)
+    threshold: float = Field(85.0, ge=0, le=100)
+    terrorist_threshold: float = Field(80.0, ge=0, le=100)
 
 
 class ListsSection(_Section):
@@ -52,7 +52,7 @@ class RunSection(_Section):
 
 class OwnershipSection(_Section):
     # OFAC 50 Percent Rule: owned 50 % or more, in aggregate, by blocked persons -> blocked.
-    block_threshold_percent: float = Field(50, gt=0, le=100)
+    block_threshold_percent: float = Field(50.0, gt=0, le=100)
     # Relations (without a blocking share) to a designated person that hold for review.
     review_roles: list[Literal["owner", "director", "officer", "controller", "linked", "family"]] = \
         ["director", "officer", "controller", "linked"]
@@ -105,7 +105,8 @@ def describe(problem: dict[str, Any]) -> str:
     key = f"[{location[0]}] {'.'.join(location[1:])}" if len(location) > 1 else f"[{location[0]}]"
     if problem["type"] == "extra_forbidden":
         return f"{key}: unknown key (expected one of the keys documented in policy.toml and docs/compliance.md)"
-    expected = problem["msg"].removeprefix("Input should be ").removeprefix("Value error, ")
+    expected = (problem["msg"].removeprefix("Input should be ").removeprefix("Value error, ")
+                .replace("String should match pattern", "a string matching the pattern"))
     return f"{key}: expected {expected}, got {problem.get('input')!r}"
 
 
