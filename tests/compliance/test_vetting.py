@@ -52,3 +52,23 @@ def test_vetting_recorded_then_expiry_and_key_individual_change_ask_for_revettin
     with session_scope(settings.db_url) as session:
         queued = session.scalars(select(ReviewItem.reason).where(ReviewItem.last_run_id.like("%2026-12-02%"))).all()
         assert any("re-vetting required" in (why or "") for why in queued)  # visible in the queue
+
+
+def test_revetting_triggers_one_by_one():
+    from aidvet.compliance.vetting import _trigger
+    from aidvet.policy import Policy
+    from aidvet.store.models import VettingResult
+
+    now = datetime(2026, 12, 4, tzinfo=timezone.utc)
+    result = VettingResult(expires_at=now + timedelta(days=10), key_individuals_hash="k1",
+                           candidates=["ofac:1"], list_version_ids=[1])
+    policy = Policy()
+    same = [("ofac:1", 1, 82.0, False)]
+    assert _trigger(result, now, "k1", same, policy) is None
+    assert _trigger(result, now + timedelta(days=10), "k1", same, policy) == "the vetting expired on 2026-12-14"
+    assert _trigger(result, now, "k2", same, policy) == "the payee's key individuals changed"
+    new_hit = same + [("ofac:9", 2, 81.0, False)]
+    assert _trigger(result, now, "k1", new_hit, policy) == \
+        "a new list version brings a new candidate hit: ofac:9 (list version 2)"
+    assert _trigger(result, now, "k1", [("ofac:9", 1, 81.0, False)], policy) is None  # seen version: no news
+    assert _trigger(result, now, "k1", [("ofac:1", 2, 81.0, False)], policy) is None  # known candidate

@@ -35,7 +35,7 @@ def register(subparsers) -> None:
     show = review.add_parser("show", help="one item with its evidence and history")
     show.add_argument("item", type=int, metavar="ITEM")
     show.set_defaults(func=_show)
-    decide = review.add_parser("decide", help="release (needs a second person's approval), block or escalate")
+    decide = review.add_parser("decide", help="release (needs a second person's approval), block, reject or escalate")
     decide.add_argument("item", type=int, metavar="ITEM")
     decide.add_argument("--decision", required=True, choices=decisions.DECISIONS)
     decide.add_argument("--reason", required=True, metavar="CODE",

@@ -74,7 +74,7 @@ def explain(ownership: Ownership, node: str, seen: frozenset[str] = frozenset())
     parts = []
     for edge in sorted(state.owners, key=lambda e: (-(e.share or 0), e.owner)):
         inner = explain(ownership, edge.owner, seen | {node}) if edge.owner not in seen else "cycle"
-        verb = "is" if edge.role == "identity" else f"owned {edge.share:g} % by"
+        verb = f"{edge.source} with" if edge.role == "identity" else f"owned {edge.share:g} % by"
         parts.append(f"{verb} {label(ownership, edge.owner)} ({inner})")
     total = f"{state.share:g} % in aggregate: " if len(state.owners) > 1 else ""
     return total + " + ".join(parts)

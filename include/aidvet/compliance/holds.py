@@ -146,10 +146,11 @@ def _screen_owners(session: Session, owners: set[str], entities: list[Entity], p
 
 def is_designated(entity: Entity) -> bool:
     """Listed by OFAC, the UN or an agency: designated. From OpenSanctions: only with a sanction
-    topic or a program id (a politically exposed person alone is not a blocked person)."""
+    topic or a program id (a politically exposed person, or an entity merely "sanction.linked", is
+    not a blocked person)."""
     if entity.source != "opensanctions":
         return True
-    return any(p.startswith("sanction") or not (p.islower() or "." in p) for p in entity.programs)
+    return any(p == "sanction" or not (p.islower() or "." in p) for p in entity.programs)
 
 
 def _designation(entity: Entity) -> str:
