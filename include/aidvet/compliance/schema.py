@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from aidvet.errors import AidvetError
 
@@ -29,16 +29,8 @@ class HoldSection(_Section):
 
 
 class ListsSection(_Section):
-    max_age_days: dict[str, int] = {"default": 35}
+    max_age_days: dict[str, int] = {"default": 35}  # per source; a negative age makes every list stale
     ignored_sources: list[str] = []
-
-    @field_validator("max_age_days")
-    @classmethod
-    def _positive_ages(cls, value: dict[str, int]) -> dict[str, int]:
-        bad = {source: days for source, days in value.items() if days < 1}
-        if bad:
-            raise ValueError(f"a whole number of days of at least 1 per source (got {bad})")
-        return value
 
 
 class QualitySection(_Section):
