@@ -40,3 +40,15 @@ def test_ftm_ownership_blocks_an_unlisted_company_and_directorship_holds_for_rev
     assert "os:c1" in graph.blocked
     assert explain(graph, "os:c1") == "owned 60 % by Pedro Sancionado [os:p1] (designated: listed)"
     assert "os:c2" in graph.controlled and "os:c2" not in graph.blocked
+
+
+def test_an_entity_without_relations_hashes_as_before_relations_existed():
+    from aidvet.lists.model import Entity
+    from aidvet.lists.versions import content_hash
+
+    plain = Entity(id="ofac:1", source="ofac", kind="organization", name="ACME")
+    assert "relations" not in plain.to_dict()  # whitelist entries and deltas bound to old hashes still match
+    related = Entity(id="os:c1", source="opensanctions", kind="organization", name="ACME",
+                     relations=[{"party": "os:p1", "role": "owner", "share": 60.0, "schema": "Ownership"}])
+    assert Entity.from_dict(related.to_dict()).relations == related.relations
+    assert content_hash(plain.to_dict()) != content_hash({**plain.to_dict(), "relations": []})

@@ -69,6 +69,8 @@ class Entity:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["terrorist"] = self.terrorist
+        if not data["relations"]:
+            del data["relations"]  # absent when empty: content hashes of entities stored before it existed hold
         return data
 
     @classmethod
