@@ -52,3 +52,13 @@ def test_an_entity_without_relations_hashes_as_before_relations_existed():
                      relations=[{"party": "os:p1", "role": "owner", "share": 60.0, "schema": "Ownership"}])
     assert Entity.from_dict(related.to_dict()).relations == related.relations
     assert content_hash(plain.to_dict()) != content_hash({**plain.to_dict(), "relations": []})
+
+
+def test_real_ofac_linked_to_relations_resolve_to_listed_entities(shared_data):
+    entities = load_files([shared_data / "lists" / "ofac" / "2024-06-27"]).entities
+    written = sum(len(e.linked_to) for e in entities)
+    linked = [edge for edge in list_edges(entities) if edge.role == "linked"]
+    ids = {e.id for e in entities}
+    assert written > 5000
+    assert len(linked) >= 0.99 * written  # measured: 6,462 of 6,471 resolve by exact name
+    assert all(edge.owner in ids and edge.owned in ids and edge.owner != edge.owned for edge in linked)
