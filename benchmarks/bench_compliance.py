@@ -4,7 +4,7 @@
 
 Builds a throwaway SQLite store with one run over N payees, each owned through a chain of
 `depth` holding companies (60 % per link), a tenth of the chains ending at a person named like a
-listed entity, loads the list (the bundled sample SDN list unless --list), and times the call.
+listed entity (`--designated-name`), loads the list (the bundled sample SDN list unless --list), and times the call.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from aidvet.store.models import Run, RunItem
 PROJECT = Path(__file__).resolve().parents[1]
 
 
-def build(url: str, payees: int, depth: int, list_path: Path) -> str:
+def build(url: str, payees: int, depth: int, list_path: Path, designated_name: str) -> str:
     upgrade(url)
     with session_scope(url) as session:
         version = store_version(session, load_files([list_path]))
@@ -41,7 +41,7 @@ def build(url: str, payees: int, depth: int, list_path: Path) -> str:
             for level in range(depth):
                 owner = f"H{n}-{level}"
                 last = level == depth - 1
-                name = "Ruben Oseguera Cervantes" if last and n % 10 == 0 else f"Tenedora {n} Nivel {level} SA"
+                name = designated_name if last and n % 10 == 0 else f"Tenedora {n} Nivel {level} SA"
                 kind = "person" if last and n % 10 == 0 else "organization"
                 batch.owners.append((f"owners.csv line {len(batch.owners) + 2}",
                                      {"owned_id": owned, "owner_id": owner, "owner_name": name, "owner_kind": kind,
@@ -60,6 +60,8 @@ def main() -> None:
     parser.add_argument("--payees", type=int, default=2000)
     parser.add_argument("--depth", type=int, default=3)
     parser.add_argument("--list", type=Path, default=None)
+    parser.add_argument("--designated-name", default="Ruben Oseguera Cervantes",
+                        help="the owner at the end of every tenth chain (a listed person's name)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         list_path = args.list or Path(folder) / "sdn"
@@ -67,7 +69,7 @@ def main() -> None:
             designated.write_ofac_csv(list_path)
         url = f"sqlite:///{folder}/bench.db"
         started = time.perf_counter()
-        run_id = build(url, args.payees, args.depth, list_path)
+        run_id = build(url, args.payees, args.depth, list_path, args.designated_name)
         built = time.perf_counter() - started
         policy = load_policy(PROJECT / "policy.toml")
         with session_scope(url) as session:

@@ -104,7 +104,8 @@ def _graph(session: Session, run_id: str, policy, entities: list[Entity], target
         edges.append(Edge(entity_id, party, 100.0, "identity", f"name match, score {score:.1f}"))
         names.setdefault(entity_id, by_id[entity_id].name if entity_id in by_id else entity_id)
     edges += list_edges(entities)
-    names.update({e.id: e.name for e in entities if e.id in designated or any(x.owner == e.id for x in edges)})
+    named = set(designated) | {edge.owner for edge in edges} | {edge.owned for edge in edges}
+    names.update({e.id: e.name for e in entities if e.id in named})
     return fifty_percent.compute(edges, designated, names, threshold=policy.ownership.block_threshold_percent,
                                  review_roles=tuple(policy.ownership.review_roles))
 
