@@ -15,12 +15,12 @@ from sqlalchemy.orm import Session
 from aidvet import artifacts
 from aidvet.config import Settings
 from aidvet.errors import AidvetError
-from aidvet.lists import versions
 from aidvet.policy import Policy, parse_policy
 from aidvet.publish.snapshot import read_snapshot
 from aidvet.quality import validate_disbursements
 from aidvet.sources.ingest import UNREADABLE
 from aidvet.compliance.holds import compute_holds
+from aidvet.stages import list_index
 from aidvet.stages.decide import apply_hold, apply_whitelist, best_hits, decide_item
 from aidvet.stages.screen import parties_reached, screen_parties
 from aidvet.store.models import Decision, ListEntity, Party, PolicyVersion, Run, RunItem, ScreeningHit
@@ -54,7 +54,7 @@ def replay(session: Session, settings: Settings, run_id: str, policy_override: P
     failures = _quality_failures(inputs, settings, policy)
     replayed_run = Run(run_id=run_id, screening_unavailable=run.screening_unavailable,
                        list_version_ids=list(run.list_version_ids))
-    all_hits = _replayed_hits(session, run, policy, inputs, failures)
+    all_hits = _replayed_hits(session, settings, run, policy, inputs, failures)
     hits = best_hits(all_hits, policy)
     recorded = {d.disbursement_id: d for d in session.scalars(
         select(Decision).where(Decision.run_id == run_id, Decision.decided_by == "policy"))}
@@ -103,7 +103,7 @@ def _quality_failures(inputs: dict[str, pd.DataFrame], settings: Settings, polic
     return failures
 
 
-def _replayed_hits(session, run: Run, policy: Policy, inputs, failures) -> list[ScreeningHit]:
+def _replayed_hits(session, settings: Settings, run: Run, policy: Policy, inputs, failures) -> list[ScreeningHit]:
     if run.screening_unavailable or not run.list_version_ids:
         return []
     valid = inputs["disbursements"][[not failures[d] for d in inputs["disbursements"]["disbursement_id"]]]
@@ -111,13 +111,13 @@ def _replayed_hits(session, run: Run, policy: Policy, inputs, failures) -> list[
     reached = parties_reached(list(valid.itertuples()), dict(inputs["awards"].itertuples(index=False)),
                               {p.party_key: p for p in parties if not p.parent_key},
                               [p for p in parties if p.parent_key])
-    entities = versions.load_entities(session, run.list_version_ids)
+    screener = list_index.screener(session, settings.artifact_root, run.list_version_ids, policy.record_threshold)
     version_of = dict(session.execute(select(ListEntity.entity_id, ListEntity.version_id)
                                       .where(ListEntity.version_id.in_(run.list_version_ids))).all())
     return [ScreeningHit(disbursement_id=d, party_key=party.party_key, entity_id=hit.entity_id, score=hit.score,
                          matched_name=hit.matched_name, terrorist=hit.terrorist,
                          list_version_id=version_of[hit.entity_id])
-            for d, party, hit in screen_parties(entities, policy.record_threshold, reached)]
+            for d, party, hit in screen_parties(screener, reached)]
 
 
 def _rounded(score: float | None) -> float | None:

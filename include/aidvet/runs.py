@@ -69,12 +69,14 @@ def start(session: Session, run_id: str, *, dag_run_id: str | None, policy: Poli
 
 
 def finish(session: Session, run_id: str, *, status: str, counts: dict | None = None,
-           manifest_uri: str | None = None, reason: str | None = None) -> None:
+           manifest_uri: str | None = None, reason: str | None = None, manifest_sha256: str | None = None) -> None:
     run = session.get(Run, run_id)
     run.status, run.finished_at = status, datetime.now(timezone.utc)
     if counts is not None:
         run.counts = {**run.counts, **counts}
     if manifest_uri:
         run.manifest_uri = manifest_uri
-    chain.append(session, f"run.{status}", run_id=run_id, payload={"counts": counts or {}, "reason": reason,
-                                                                  "manifest_uri": manifest_uri})
+    payload = {"counts": counts or {}, "reason": reason, "manifest_uri": manifest_uri}
+    if manifest_sha256:  # `aidvet audit verify` compares the published manifest with it
+        payload["manifest_sha256"] = manifest_sha256
+    chain.append(session, f"run.{status}", run_id=run_id, payload=payload)

@@ -13,6 +13,8 @@ from sqlalchemy import select
 from aidvet.store.db import session_scope
 from aidvet.store.models import AuditEvent, ListVersion
 
+pytestmark = pytest.mark.timeout(300)  # an HTTP server thread and a DAG run
+
 
 @pytest.fixture
 def list_server(shared_data):

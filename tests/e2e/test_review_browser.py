@@ -25,7 +25,8 @@ sys.path.insert(0, str(ROOT / "tests" / "review"))
 
 from review_builders import build_queued_store  # noqa: E402
 
-pytestmark = pytest.mark.browser
+# An API server (migrate up to 180 s, start up to 120 s) and a browser: a hang fails within 10 minutes.
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

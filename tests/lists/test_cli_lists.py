@@ -34,7 +34,11 @@ def test_load_show_export_the_cartel_excerpt(store, shared_data: Path, tmp_path:
     strong = sum(1 for line in alt_lines if line.split(",", 1)[0] in ent_nums)
     weak = len(re.findall(r"a\.k\.a\. '", excerpt))
     terrorist = sum(1 for row in csv.reader(excerpt.splitlines()) if {"FTO", "SDGT"} & set(row[3].split("] [")))
-    assert main(["lists", "load", str(ofac / "2026-04-23-excerpt" / "sdn.csv"), str(ofac / "2025-12-24")]) == 0
+    paths = [str(ofac / "2026-04-23-excerpt" / "sdn.csv"), str(ofac / "2025-12-24")]
+    assert main(["lists", "load", *paths]) == 2  # an excerpt of sdn.csv with the full alt.csv is no set...
+    refused = capsys.readouterr().err
+    assert "files do not belong together" in refused and "alt.csv: 8646 ent_num(s) have no row" in refused
+    assert main(["lists", "load", "--accept-partial-set", *paths]) == 0  # ...unless accepted as partial
     out = capsys.readouterr().out
     assert out.startswith(f"list version 1 (ofac) accepted: 11 entities, {strong} strong and {weak} weak aliases")
     assert f"{terrorist} terrorist-designated" in out and "warning: " in out and "no primary row" in out

@@ -20,6 +20,9 @@ class QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
+pytestmark = pytest.mark.timeout(120)  # an HTTP server thread
+
+
 @pytest.fixture(scope="module")
 def lists_server(shared_data: Path):
     handler = functools.partial(QuietHandler, directory=str(shared_data / "lists"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from sqlalchemy import select
 
 from aidvet.review import ReviewConflict, decisions
@@ -12,6 +13,7 @@ from aidvet.store.db import session_scope
 from aidvet.store.models import AuditEvent, ReviewDecision, ReviewItem
 
 
+@pytest.mark.timeout(120)  # two reviewer threads
 def test_two_users_deciding_at_once_record_exactly_one_decision(queued_store):
     with session_scope(queued_store) as session:
         item_id = session.scalar(select(ReviewItem.id).where(ReviewItem.disbursement_id == "D1"))

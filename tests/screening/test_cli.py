@@ -1,7 +1,6 @@
 """The `aidvet screen` / `aidvet score` CSV contract.
 
-The commands run through their own argument parser (the module `aidvet.cli` registers), not
-`aidvet.cli.main`, which imports every command group and costs seconds.
+The commands run through the parser their module registers, as `aidvet.cli.main` does.
 """
 
 import argparse
@@ -54,6 +53,13 @@ def list_file(tmp_path):
     return write(tmp_path / "local.csv", LIST_CSV)
 
 
+@pytest.fixture(autouse=True)
+def artifact_root(tmp_path, monkeypatch):
+    """`aidvet screen` keeps list indexes in the artifact root: each test has its own."""
+    monkeypatch.setenv("AIDVET_ARTIFACT_ROOT", str(tmp_path / "artifacts"))
+    return tmp_path / "artifacts"
+
+
 def test_screen_round_trip(tmp_path, list_file):
     names = write(tmp_path / "names.csv", "id,name,kind,country,date_of_birth,id_number\n"
                   "1,Cártel Jalisco Nueva Generación,,,,\n"
@@ -71,6 +77,31 @@ def test_screen_round_trip(tmp_path, list_file):
     assert by_id["1"][6] == "FTO;SDGT" and "[terrorist designation]" in by_id["1"][7]
     assert all(0 <= float(row[2]) <= 100 for row in rows[1:])
     assert "identifier" in by_id["4"][7]
+
+
+def test_screen_keeps_the_index_and_rebuilds_it_when_a_list_changes(tmp_path, list_file, artifact_root, capsys):
+    names = write(tmp_path / "names.csv", "id,name\n1,CJNG\n2,Acme Trading\n3,Banco Fantasma\n")
+    output = tmp_path / "hits.csv"
+    arguments = ["screen", "--lists", str(list_file), "--input", str(names), "--output", str(output)]
+    assert main(arguments) == 0
+    assert "index of 3 entities built" in capsys.readouterr().err
+    first = read(output)
+    assert main(arguments) == 0
+    assert "index of 3 entities loaded" in capsys.readouterr().err
+    assert read(output) == first
+    assert len(list((artifact_root / "screening-index").glob("*.index"))) == 1
+
+    write(list_file, LIST_CSV + "FANTASMA,organization,BANCO FANTASMA,,SDGT,,,,\n")  # a new list version
+    assert main(arguments) == 0
+    assert "index of 4 entities built" in capsys.readouterr().err
+    assert [row[3] for row in read(output)[1:]] == [row[3] for row in first[1:]] + ["local:FANTASMA"]
+
+
+def test_screen_index_dir_option(tmp_path, list_file):
+    names = write(tmp_path / "names.csv", "id,name\n1,CJNG\n")
+    assert main(["screen", "--lists", str(list_file), "--input", str(names), "--output", str(tmp_path / "h.csv"),
+                 "--index-dir", str(tmp_path / "kept")]) == 0
+    assert len(list((tmp_path / "kept").glob("*.index"))) == 1
 
 
 def test_screen_threshold_option(tmp_path, list_file):

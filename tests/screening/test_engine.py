@@ -1,6 +1,8 @@
 """Screening: candidates, hits, attributes, weak aliases, explanations."""
 
 import json
+import os
+import threading
 
 import pytest
 
@@ -107,9 +109,36 @@ def test_hits_best_first_and_one_per_entity(screener):
     assert len({(hit.query_id, hit.entity_id) for hit in hits}) == len(hits)
 
 
+@pytest.mark.timeout(120)
 def test_parallel_screening_gives_the_same_hits(screener):
     queries = [Query(str(i), name) for i, name in enumerate(["Cartel de Sinaloa", "CJNG", "RTI International"] * 5)]
     assert screener.screen(queries, workers=2, chunk_size=4) == screener.screen(queries)
+
+
+_FORKS_OF_THIS_PROCESS: list[int] = []
+os.register_at_fork(before=lambda: _FORKS_OF_THIS_PROCESS.append(os.getpid()))
+
+
+@pytest.mark.timeout(120)
+def test_parallel_screening_never_forks_a_threaded_caller(screener):
+    """A thread holds a lock while screening runs in parallel: workers must not be forks of this
+    process (a fork copies the held lock), so `os.fork` is never called here."""
+    held, release = threading.Lock(), threading.Event()
+
+    def hold_the_lock():
+        with held:
+            release.wait(60)
+
+    holder = threading.Thread(target=hold_the_lock, daemon=True)
+    holder.start()
+    forks_before = len(_FORKS_OF_THIS_PROCESS)
+    try:
+        queries = [Query(str(i), name) for i, name in enumerate(["Cartel de Sinaloa", "CJNG", "Los Zetas"] * 3)]
+        assert screener.screen(queries, workers=2, chunk_size=2) == screener.screen(queries)
+    finally:
+        release.set()
+        holder.join(10)
+    assert len(_FORKS_OF_THIS_PROCESS) == forks_before
 
 
 def test_screener_scores_like_screening(screener):

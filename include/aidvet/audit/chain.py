@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from aidvet.audit.signing import sign
 from aidvet.store.models import AuditEvent
 
 GENESIS = "0" * 64
@@ -46,6 +47,7 @@ def append(session: Session, kind: str, *, actor: str = "aidvet", run_id: str | 
     event = AuditEvent(at=at, actor=actor, kind=kind, run_id=run_id, subject=subject, payload=payload,
                        prev_hash=prev_hash,
                        hash=event_hash(prev_hash, at, actor, kind, run_id, subject, payload))
+    event.signature = sign(event.hash)  # None without AIDVET_AUDIT_KEY
     session.add(event)
     session.flush()
     return event

@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from aidvet import artifacts
-from aidvet.audit import chain
+from aidvet.audit import anchors, chain, crosscheck, signing
 from aidvet.audit.airflow_history import airflow_db_url
 from aidvet.audit.export import export_run
 from aidvet.config import settings
@@ -33,13 +33,19 @@ def _verify(args) -> int:
             print(f"audit trail BROKEN at event {result.first_bad_seq}: {result.problem} "
                   f"({result.events} events read)")
             return 1
-        missing = _broken_anchors(session)
-    if missing:
-        for run_id, anchor in missing:
-            print(f"audit trail BROKEN: run {run_id} recorded event {anchor['seq']} with hash "
-                  f"{anchor['hash'][:16]}..., which the trail no longer holds (events deleted)")
+        problems = [f"run {run_id} recorded event {anchor['seq']} with hash {anchor['hash'][:16]}..., which the "
+                    "trail no longer holds (events deleted)" for run_id, anchor in _broken_anchors(session)]
+        signatures = signing.check_signatures(session)
+        problems += signatures.problems + anchors.anchor_problems(session) + crosscheck.run_problems(session)
+    for problem in problems:
+        print(f"audit trail BROKEN: {problem}")
+    if problems:
         return 1
-    print(f"audit trail OK: {result.events} events, every published run's anchor present")
+    signed = ("no signing key (AIDVET_AUDIT_KEY) set" if not signatures.checked else
+              f"signatures valid ({signatures.unsigned_before_first_signed} unsigned events before the first signed one)")
+    external = f"external anchors in {anchors.anchor_file()} present" if anchors.anchor_file() else "no anchor file"
+    print(f"audit trail OK: {result.events} events, every published run's anchor present, runs, manifests and "
+          f"output files agree; {signed}; {external}")
     return 0
 
 

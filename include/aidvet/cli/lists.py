@@ -12,7 +12,8 @@ from rich.table import Table
 from sqlalchemy import select
 
 from aidvet.config import settings
-from aidvet.errors import AidvetError
+from aidvet.errors import AidvetError, InputError
+from aidvet.lists.failures import record_failure
 from aidvet.lists.parse import FORMATS, load_files
 from aidvet.lists.versions import current_versions, diff_versions, load_entities, store_version
 from aidvet.store.db import session_scope
@@ -30,6 +31,9 @@ def register(subparsers) -> None:
     load.add_argument("--format", default="auto", choices=FORMATS, help="default: detected from the content")
     load.add_argument("--accept-shrink", action="store_true",
                       help="accept a version with over 10%% fewer entities than its predecessor")
+    load.add_argument("--accept-partial-set", action="store_true",
+                      help="accept an OFAC CSV set whose files do not all belong together (e.g. an excerpt "
+                           "of sdn.csv with a full alt.csv): orphan rows, a missing or cut-short file")
     load.set_defaults(func=_load)
     show = lists.add_parser("show", help="the stored list versions, newest first")
     show.add_argument("--source", help="only this source (ofac, ofac-cons, un, opensanctions, local)")
@@ -48,10 +52,16 @@ def register(subparsers) -> None:
 def _load(args) -> int:
     console = Console(stderr=True)
     with console.status(f"parsing {len(args.paths)} path(s)"):
-        parsed = load_files(args.paths, format=args.format)
+        try:
+            parsed = load_files(args.paths, format=args.format)
+        except InputError as error:
+            with session_scope(settings().db_url) as session:
+                record_failure(session, args.paths, error)
+            raise
     with console.status(f"validating and storing {len(parsed.entities)} {parsed.source} entities"):
         with session_scope(settings().db_url) as session:
-            version = store_version(session, parsed, accept_shrink=args.accept_shrink)
+            version = store_version(session, parsed, accept_shrink=args.accept_shrink,
+                                    accept_partial_set=args.accept_partial_set)
             summary = describe(version)
     print(summary)
     for warning in parsed.warnings[:20]:

@@ -1,8 +1,12 @@
 """`aidvet screen` and `aidvet score`: the screening engine on CSV files (a stable contract).
 
     aidvet screen --lists PATH... --input NAMES.csv --output HITS.csv [--threshold N]
-                  [--thresholds KEY=N...] [--workers N]
-    aidvet score --pairs PAIRS.csv --output SCORED.csv
+                  [--thresholds KEY=N...] [--workers N] [--index-dir DIR]
+    aidvet score --pairs PAIRS.csv --output SCORED.csv [--lists PATH...]
+
+The index of a set of list files is built once and kept in `--index-dir` (default
+`$AIDVET_ARTIFACT_ROOT/screening-index`), keyed by the files' SHA-256 and the engine's code
+version: the next call with the same files loads it instead of parsing and indexing again.
 """
 
 from __future__ import annotations
@@ -17,10 +21,13 @@ from pathlib import Path
 
 from rich.console import Console
 
+from aidvet.config import settings
 from aidvet.errors import InputError
 from aidvet.lists import load_files
 from aidvet.lists.model import Entity
+from aidvet.lists.parse import combined_sha256, read_paths
 from aidvet.screening import DEFAULT_THRESHOLD, Hit, Query, Screener, score_names
+from aidvet.screening.stored import IndexStore, StoredIndex, folder_in
 
 NAMES_REQUIRED = ("id", "name")
 NAMES_OPTIONAL = ("kind", "country", "date_of_birth", "id_number")
@@ -41,6 +48,7 @@ def register(subparsers) -> None:
     screen.add_argument("--thresholds", nargs="+", default=[], metavar="KEY=N", type=_threshold_override,
                         help="per source or program, e.g. FTO=80 un=88 (the lowest that applies wins)")
     screen.add_argument("--workers", type=int, default=1, help="processes screening in parallel (default 1)")
+    _add_index_dir(screen)
     screen.set_defaults(func=run_screen)
 
     score = subparsers.add_parser("score", help="score name pairs in a CSV (0-100)")
@@ -49,7 +57,14 @@ def register(subparsers) -> None:
     score.add_argument("--output", required=True, type=Path, metavar="SCORED.csv")
     score.add_argument("--lists", nargs="+", metavar="PATH",
                        help="weigh tokens by these lists, as screening against them does (default: built-in weights)")
+    _add_index_dir(score)
     score.set_defaults(func=run_score)
+
+
+def _add_index_dir(parser) -> None:
+    parser.add_argument("--index-dir", metavar="DIR",
+                        help="where list indexes are kept, a folder or fsspec URL "
+                             "(default $AIDVET_ARTIFACT_ROOT/screening-index)")
 
 
 def _threshold_override(text: str) -> tuple[str, float]:
@@ -72,6 +87,21 @@ def load_entities(paths: list[str]) -> list[Entity]:
     for path in paths:
         entities.extend(load_files([path]).entities)
     return entities
+
+
+def list_hashes(paths: list[str]) -> list[str]:
+    """Per path, the SHA-256 over its files' names and contents: what a stored index is keyed by."""
+    hashes = []
+    for path in paths:
+        raws, _ignored = read_paths([path])
+        hashes.append(combined_sha256(f"{Path(raw.path).name}:{raw.sha256}" for raw in raws))
+    return hashes
+
+
+def stored_index(paths: list[str], index_dir: str | None) -> StoredIndex:
+    """The index of the lists at `paths`: loaded when kept from an earlier call, else built and kept."""
+    store = IndexStore(index_dir or folder_in(settings().artifact_root))
+    return store.get(list_hashes(paths), lambda: load_entities(paths))
 
 
 def read_queries(path: Path) -> Iterator[Query]:
@@ -97,15 +127,17 @@ def hit_row(hit: Hit) -> list[str]:
 
 
 def run_screen(args) -> int:
-    console = Console(stderr=True)
-    entities = load_entities(args.lists)
-    with console.status(f"indexing {len(entities):,} entities"):
-        screener = Screener(entities, threshold=args.threshold, thresholds=dict(args.thresholds))
+    console = Console(stderr=True, soft_wrap=True)  # paths printed whole
+    with console.status("loading the lists' index"):
+        stored = stored_index(args.lists, args.index_dir)
+    screener = Screener(index=stored.index, index_uri=stored.uri, threshold=args.threshold,
+                        thresholds=dict(args.thresholds))
+    console.print(f"index of {len(screener.entities):,} entities {'built' if stored.built else 'loaded'}: {stored.uri}")
     queries = list(read_queries(args.input))
     with console.status(f"screening {len(queries):,} names"):
         hits = screener.screen(queries, workers=args.workers)
     _write_atomically(args.output, HITS_HEADER, (hit_row(hit) for hit in hits))
-    console.print(f"{len(queries):,} names screened against {len(entities):,} entities: "
+    console.print(f"{len(queries):,} names screened against {len(screener.entities):,} entities: "
                   f"{len({hit.query_id for hit in hits}):,} with hits, {len(hits):,} hits -> {args.output}")
     return 0
 
@@ -113,7 +145,7 @@ def run_screen(args) -> int:
 def run_score(args) -> int:
     scorer = score_names
     if args.lists:
-        scorer = Screener(load_entities(args.lists)).score_names
+        scorer = Screener(index=stored_index(args.lists, args.index_dir).index).score_names
     rows = list(_read_rows(args.pairs, PAIRS_REQUIRED, ("kind",)))
     header = list(rows[0][1].keys()) if rows else list(PAIRS_REQUIRED)
     header = [column for column in header if column != "score"]

@@ -34,6 +34,8 @@ class ParsedList:
     warnings: list[str] = field(default_factory=list)
     format: str = ""
     orphans: dict[str, list[str]] = field(default_factory=dict)  # OFAC CSV: file -> ent_nums
+    parts: list[str] = field(default_factory=list)  # OFAC CSV: the roles its files play (primary, alt...)
+    set_problems: list[str] = field(default_factory=list)  # why the files may not belong to one set
 
 
 @dataclass
@@ -138,7 +140,8 @@ def parse_ofac_csv(raws: list[RawFile]) -> ParsedList:
     source = sources.pop()
     files = [ofac_csv.CsvFile(raw.path, raw.data, roles[raw.path][1]) for raw in raws]
     result = ofac_csv.parse_csv_set(files, source)
-    return ParsedList(source, result.entities, [], "", None, result.warnings, "ofac-csv", result.orphans)
+    return ParsedList(source, result.entities, [], "", None, result.warnings, "ofac-csv", result.orphans,
+                      parts=sorted({file.role for file in files}), set_problems=result.set_problems)
 
 
 def parse_xml_files(module, fmt: str, raws: list[RawFile]) -> ParsedList:

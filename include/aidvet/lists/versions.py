@@ -13,6 +13,21 @@ stored with status "rejected", its reason and counts, but without entities; `sto
 commits the session (so the rejection is on record) and raises `ListRejected`. Loading the same
 bytes again re-checks them: with `accept_shrink=True` a version rejected only by the shrink guard
 becomes accepted.
+
+Guards (each against the predecessor; `accept_shrink=True` lifts them): entities, strong and weak
+aliases, addresses, identifiers, the FTO/SDGT set (its entities and their aliases) and each
+program's entity count may shrink by at most `max_shrink`; an OFAC CSV set must have every kind of
+file its predecessor had (a set without alt.csv loses every strong alias). A set whose files do
+not belong together (orphan rows, a file cut short: see `ofac_csv.set_problems`) is refused unless
+`accept_partial_set=True`.
+
+Dates. A file's own date is not trusted beyond the moment it was retrieved: a version dated more
+than `FUTURE_TOLERANCE` after its retrieval (e.g. a UN file dated 2099) is rejected, and ordering
+caps `published_at` at the retrieval date plus that tolerance, and the retrieval time at now, so no
+version can pin itself as the newest.
+
+Files that fail to parse are recorded too (`aidvet.lists.failures.record_failure`): a version row
+with status "failed", the reason, and a `list.failed` audit event naming the files.
 """
 
 from __future__ import annotations
@@ -37,7 +52,13 @@ from aidvet.store.models import ListDelta, ListEntity, ListVersion
 
 SUITE = "watchlist_entities"
 MAX_SHRINK = 0.10  # reject a version with more than 10% fewer entities than its predecessor
+MIN_PROGRAM_DROP = 5  # a program's count trips the guard only when it loses at least this many entities
+FUTURE_TOLERANCE = timedelta(days=1)  # time zones and publication lag: a file may be dated a day ahead
 ACCEPTED, REJECTED = "accepted", "rejected"
+# the parts of a list the shrink guard watches, with their label in a rejection reason
+GUARDED_COUNTS = {"entities": "entities", "aliases_strong": "strong aliases", "aliases_weak": "weak aliases",
+                  "addresses": "addresses", "identifiers": "identifiers", "terrorist": "FTO/SDGT entities",
+                  "terrorist_aliases": "aliases of FTO/SDGT entities"}
 
 
 @dataclass
@@ -59,25 +80,43 @@ def counts_of(parsed: ParsedList) -> dict:
         "aliases_strong": strengths.get("strong", 0),
         "aliases_weak": strengths.get("weak", 0),
         "terrorist": sum(1 for entity in entities if entity.terrorist),
+        "terrorist_aliases": sum(len(entity.aliases) for entity in entities if entity.terrorist),
+        "addresses": sum(len(entity.addresses) for entity in entities),
+        "identifiers": sum(len(entity.identifiers) for entity in entities),
+        "parts": list(parsed.parts),
         "kinds": dict(Counter(entity.kind for entity in entities)),
         "programs": dict(sorted(Counter(p for entity in entities for p in entity.programs).items())),
     }
 
 
+def trusted_time(moment: datetime) -> datetime:
+    """A stored retrieval or confirmation time, never later than now."""
+    return min(as_utc(moment), datetime.now(timezone.utc))
+
+
+def trusted_published(version: ListVersion) -> str | None:
+    """published_at, capped at the retrieval date plus FUTURE_TOLERANCE."""
+    if not version.published_at:
+        return None
+    latest = (trusted_time(version.retrieved_at) + FUTURE_TOLERANCE).date().isoformat()
+    return min(version.published_at[:10], latest)
+
+
 def effective_date(version: ListVersion) -> str:
-    """published_at if the file gave one, else the (UTC) date it was retrieved."""
-    return version.published_at or as_utc(version.retrieved_at).date().isoformat()
+    """published_at (trusted up to the retrieval date) if the file gave one, else the (UTC) date it
+    was retrieved."""
+    return trusted_published(version) or trusted_time(version.retrieved_at).date().isoformat()
 
 
 def freshness_date(version: ListVersion) -> str:
     """What a list's age is measured from: the publisher's date if the file gave one, else the
     last time the same bytes were fetched (a list that has not changed is still current)."""
-    confirmed = version.confirmed_at or version.retrieved_at
-    return version.published_at or as_utc(max(as_utc(confirmed), as_utc(version.retrieved_at))).date().isoformat()
+    confirmed = trusted_time(version.confirmed_at or version.retrieved_at)
+    return trusted_published(version) or max(confirmed, trusted_time(version.retrieved_at)).date().isoformat()
 
 
 def order_key(version: ListVersion) -> tuple:
-    return (effective_date(version), as_utc(version.retrieved_at), version.id or 0)
+    return (effective_date(version), trusted_time(version.retrieved_at), version.id or 0)
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -99,8 +138,12 @@ def predecessor(session: Session, version: ListVersion) -> ListVersion | None:
 
 
 def store_version(session: Session, parsed: ParsedList, *, retrieved_at: datetime | None = None,
-                  accept_shrink: bool = False, max_shrink: float = MAX_SHRINK) -> ListVersion:
+                  accept_shrink: bool = False, max_shrink: float = MAX_SHRINK,
+                  accept_partial_set: bool = False) -> ListVersion:
     """Store `parsed` as a list version (or return the existing one for the same bytes)."""
+    now = datetime.now(timezone.utc)
+    if retrieved_at is not None and as_utc(retrieved_at) > now + FUTURE_TOLERANCE:
+        raise ListRejected(f"{parsed.source} list: retrieved_at {retrieved_at.isoformat()} is in the future")
     existing = session.scalars(select(ListVersion).where(ListVersion.source == parsed.source,
                                                          ListVersion.sha256 == parsed.sha256)).first()
     if existing is not None and existing.status == ACCEPTED:
@@ -108,7 +151,7 @@ def store_version(session: Session, parsed: ParsedList, *, retrieved_at: datetim
         return existing
     version = existing or ListVersion(source=parsed.source, sha256=parsed.sha256)
     version.files = [list(pair) for pair in parsed.files]
-    version.retrieved_at = retrieved_at or version.retrieved_at or datetime.now(timezone.utc)
+    version.retrieved_at = retrieved_at or version.retrieved_at or now
     version.published_at = parsed.published_at
     version.counts = counts_of(parsed)
     version.warnings = list(parsed.warnings)
@@ -116,7 +159,12 @@ def store_version(session: Session, parsed: ParsedList, *, retrieved_at: datetim
         session.add(version)
     session.flush()
     previous = predecessor(session, version)
-    problems = shrink_problems(parsed, previous, accept_shrink, max_shrink)
+    problems = future_problems(parsed, as_utc(version.retrieved_at))
+    if parsed.set_problems and not accept_partial_set:
+        problems.append("files do not belong together (unless accepted as a partial set: --accept-partial-set): "
+                        + "; ".join(parsed.set_problems))
+    problems += missing_part_problems(parsed, previous, accept_partial_set)
+    problems += shrink_problems(parsed, previous, accept_shrink, max_shrink)
     problems += suite_problems(parsed, previous, accept_shrink, max_shrink)
     if problems:
         version.status, version.reason = REJECTED, "; ".join(problems)
@@ -139,14 +187,43 @@ def store_version(session: Session, parsed: ParsedList, *, retrieved_at: datetim
     return version
 
 
+def future_problems(parsed: ParsedList, retrieved_at: datetime) -> list[str]:
+    """A file dated after it was retrieved (beyond FUTURE_TOLERANCE) cannot be trusted."""
+    latest = (retrieved_at + FUTURE_TOLERANCE).date().isoformat()
+    if parsed.published_at and parsed.published_at[:10] > latest:
+        return [f"dated in the future: the file says it was published {parsed.published_at}, after it was "
+                f"retrieved ({retrieved_at.date().isoformat()}, tolerance {FUTURE_TOLERANCE.days} day)"]
+    return []
+
+
+def missing_part_problems(parsed: ParsedList, previous: ListVersion | None, accept_partial_set: bool) -> list[str]:
+    if previous is None or accept_partial_set:
+        return []
+    missing = sorted(set(previous.counts.get("parts") or []) - set(parsed.parts))
+    return [f"files do not belong together: the set has no {role} file, which version {previous.id} had "
+            "(unless accepted as a partial set: --accept-partial-set)" for role in missing]
+
+
 def shrink_problems(parsed: ParsedList, previous: ListVersion | None, accept_shrink: bool,
                     max_shrink: float) -> list[str]:
+    """Every guarded part (and every program) that shrank beyond `max_shrink` since `previous`."""
     if previous is None or accept_shrink:
         return []
-    before, now = previous.counts.get("entities", 0), len(parsed.entities)
-    if before and now < before * (1 - max_shrink):
-        return [f"shrink guard: {now} entities is {100 * (before - now) / before:.1f}% fewer than "
-                f"version {previous.id} ({before}); the limit is {100 * max_shrink:.0f}% unless the "
+    counts, problems = counts_of(parsed), []
+    for key, label in GUARDED_COUNTS.items():
+        if key in previous.counts:
+            problems += shrink_problem(label, previous.counts[key], counts[key], previous.id, max_shrink, 1)
+    for program, before in (previous.counts.get("programs") or {}).items():
+        problems += shrink_problem(f"entities in program {program}", before, counts["programs"].get(program, 0),
+                                   previous.id, max_shrink, MIN_PROGRAM_DROP)
+    return problems
+
+
+def shrink_problem(label: str, before: int, now: int, previous_id: int, max_shrink: float,
+                   min_drop: int) -> list[str]:
+    if before and now < before * (1 - max_shrink) and before - now >= min_drop:
+        return [f"shrink guard: {now} {label} is {100 * (before - now) / before:.1f}% fewer than "
+                f"version {previous_id} ({before}); the limit is {100 * max_shrink:.0f}% unless the "
                 "shrink is explicitly accepted (--accept-shrink)"]
     return []
 

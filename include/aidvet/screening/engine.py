@@ -1,6 +1,7 @@
 """The screener: queries in, explained hits out.
 
-`Screener(entities)` prepares every listed name once and builds the index; `screen(queries)`
+`Screener(entities)` prepares every listed name once and builds the index (or takes one built
+and stored before, `Screener(index=...)`, see `aidvet.screening.stored`); `screen(queries)`
 returns, per query, one hit per entity whose best name (primary or alias) scores at or above the
 threshold after the attribute adjustments, best first.
 """
@@ -8,7 +9,9 @@ threshold after the attribute adjustments, best first.
 from __future__ import annotations
 
 import multiprocessing
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from itertools import islice
 from typing import Any
@@ -20,12 +23,17 @@ from aidvet.screening.bound import reachable_records
 from aidvet.screening.compare import NameComparison, compare, weight_pairs
 from aidvet.screening.index import NameIndex, NameRecord
 from aidvet.screening.prepare import kind_of, prepare
+from aidvet.screening.stored import read_index, write_index
 
 # Chosen on the evaluation in docs/screening.md.
 DEFAULT_THRESHOLD = 85.0
 # A weak alias ("low quality" a.k.a.) only counts on strong evidence: the names agree exactly
 # after preparation, or an identifier or the full date of birth agrees.
 WEAK_ALIAS_EXACT = 99.0
+# Screening workers start from a fresh interpreter, never as forks of the caller: a fork copies
+# the locks other threads (Airflow's, Celery's, a test runner's) hold at that moment, and a
+# worker that waits on one waits for ever.
+WORKER_START_METHOD = "forkserver"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,13 +65,17 @@ class Hit:
 
 
 class Screener:
-    def __init__(self, entities: Iterable[Entity], threshold: float = DEFAULT_THRESHOLD,
-                 thresholds: Mapping[str, float] | None = None):
+    def __init__(self, entities: Iterable[Entity] = (), threshold: float = DEFAULT_THRESHOLD,
+                 thresholds: Mapping[str, float] | None = None, *,
+                 index: NameIndex | None = None, index_uri: str | None = None):
         """`thresholds` overrides the threshold per source ("un") or program ("FTO"); when several
-        apply to an entity the lowest (strictest screening) wins."""
+        apply to an entity the lowest (strictest screening) wins. `index` is an index built
+        before (then `entities` is ignored) and `index_uri` where it is stored, which parallel
+        workers load."""
         self.threshold = float(threshold)
         self.thresholds = {key.upper(): float(value) for key, value in (thresholds or {}).items()}
-        self.index = NameIndex(list(entities))
+        self.index = index if index is not None else NameIndex(list(entities))
+        self.index_uri = index_uri
         self._floor = min([self.threshold, *self.thresholds.values()])
 
     @property
@@ -182,19 +194,44 @@ class Screener:
         return [check for check in checks if check is not None]
 
     def _screen_parallel(self, queries: Iterable[Query], workers: int, chunk_size: int) -> Iterator[Hit]:
-        global _WORKER_SCREENER
-        _WORKER_SCREENER = self  # forked workers inherit the built index instead of pickling it
-        context = multiprocessing.get_context("fork")
-        with context.Pool(workers) as pool:
-            for hits in pool.imap(_screen_chunk, _chunks(queries, chunk_size)):
-                yield from hits
+        """Each worker loads the stored index (an index never stored is written to a temporary
+        file first) and screens chunks of queries; hits come back in input order."""
+        context = multiprocessing.get_context(WORKER_START_METHOD)
+        context.set_forkserver_preload([__name__])  # the server forks workers with the engine imported
+        with self._stored_index_uri() as uri:
+            with context.Pool(workers, initializer=_start_worker,
+                              initargs=(uri, self.threshold, self.thresholds)) as pool:
+                for hits in pool.imap(_screen_chunk, _chunks(queries, chunk_size)):
+                    yield from hits
+
+    @contextmanager
+    def _stored_index_uri(self) -> Iterator[str]:
+        if self.index_uri is not None:
+            yield self.index_uri
+            return
+        with tempfile.TemporaryDirectory(prefix="aidvet-index-") as folder:
+            uri = f"{folder}/screener.index"
+            write_index(uri, self.index, {"key": None, "lists": [], "code_version": None})
+            yield uri
 
 
+# A worker's screener, loaded once by `_start_worker`, or why it could not be.
 _WORKER_SCREENER: Screener | None = None
+_WORKER_FAILURE: str | None = None
+
+
+def _start_worker(index_uri: str, threshold: float, thresholds: dict[str, float]) -> None:
+    global _WORKER_SCREENER, _WORKER_FAILURE
+    try:
+        _WORKER_SCREENER = Screener(threshold=threshold, thresholds=thresholds,
+                                    index=read_index(index_uri), index_uri=index_uri)
+    except Exception as error:  # noqa: BLE001 - a pool restarts a worker whose initializer raises, for ever
+        _WORKER_FAILURE = f"screening worker could not load the index {index_uri}: {error!r}"
 
 
 def _screen_chunk(queries: Sequence[Query]) -> list[Hit]:
-    assert _WORKER_SCREENER is not None
+    if _WORKER_SCREENER is None:
+        raise RuntimeError(_WORKER_FAILURE or "screening worker started without an index")
     return [hit for query in queries for hit in _WORKER_SCREENER.screen_one(query)]
 
 

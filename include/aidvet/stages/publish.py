@@ -5,6 +5,7 @@ replaces its outputs exactly."""
 from __future__ import annotations
 
 import json
+import logging
 from datetime import datetime, timezone
 
 import pandas as pd
@@ -12,7 +13,7 @@ from sqlalchemy import select
 
 from aidvet import runs
 from aidvet.artifacts import ArtifactRoot
-from aidvet.audit import chain
+from aidvet.audit import anchors, chain
 from aidvet.compliance.outputs import vetting_outputs
 from aidvet.config import Settings
 from aidvet.policy import Policy, load_policy
@@ -21,6 +22,8 @@ from aidvet.stages.decide import best_hits
 from aidvet.stages.common import run_disbursements
 from aidvet.store.db import session_scope
 from aidvet.store.models import ListDelta, ListVersion, Party, Run, ScreeningHit, SourceFile
+
+log = logging.getLogger(__name__)
 
 
 def publish(settings: Settings, run_id: str) -> str:
@@ -52,7 +55,13 @@ def publish(settings: Settings, run_id: str) -> str:
         staging.abort()
         raise
     with session_scope(settings.db_url) as session:
-        runs.finish(session, run_id, status="succeeded", counts=manifest["counts"], manifest_uri=f"{uri}/manifest.json")
+        runs.finish(session, run_id, status="succeeded", counts=manifest["counts"], manifest_uri=f"{uri}/manifest.json",
+                    manifest_sha256=staging.sha256["manifest.json"])
+    with session_scope(settings.db_url) as session:  # after the run's last event: the head an operator keeps
+        anchor = anchors.write_anchor(session, run_id)
+    if anchor:
+        log.info(anchors.describe(anchor))
+        print(f"{anchors.describe(anchor)} (appended to {anchors.anchor_file()})")
     return uri
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from aidvet.audit import chain
 from aidvet.errors import InputError, ListRejected
 from aidvet.lists import load_files
+from aidvet.lists.failures import record_failure
 from aidvet.lists.fetch import fetch_to_folder
 from aidvet.lists.versions import store_version
 from aidvet.store.db import session_scope
@@ -38,9 +39,14 @@ def refresh_source(source: str, *, db_url: str, urls: list[str], download_root: 
     """Fetch `urls` (or take the files in `drop_folder`, when it holds any) and store a version."""
     try:
         files = _collect(source, urls, download_root, drop_folder)
-        parsed = load_files(files)
     except InputError as error:
         return _record(db_url, RefreshResult(source, "failed", detail=str(error)))
+    try:
+        parsed = load_files(files)
+    except InputError as error:  # recorded as a failed version row and a list.failed event
+        with session_scope(db_url) as session:
+            failed = record_failure(session, files, error, source=source)
+        return RefreshResult(source, "failed", failed.id if failed else None, str(error))
     try:
         with session_scope(db_url) as session:
             known = session.scalar(select(ListVersion.id).where(ListVersion.source == parsed.source,
@@ -51,7 +57,10 @@ def refresh_source(source: str, *, db_url: str, urls: list[str], download_root: 
             return RefreshResult(source, "unchanged", known, f"same bytes as accepted version {known}, confirmed current")
         return RefreshResult(source, "new", version.id, f"{len(parsed.entities)} entities")
     except ListRejected as error:  # store_version recorded the rejection and its audit event
-        return RefreshResult(source, "rejected", detail=str(error))
+        with session_scope(db_url) as session:
+            rejected = session.scalar(select(ListVersion.id).where(ListVersion.source == parsed.source,
+                                                                   ListVersion.sha256 == parsed.sha256))
+        return RefreshResult(source, "rejected", rejected, str(error))
 
 
 def _collect(source: str, urls: list[str], download_root: Path, drop_folder: Path | None) -> list[Path]:

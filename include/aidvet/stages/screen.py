@@ -15,6 +15,7 @@ from aidvet.config import Settings
 from aidvet.lists import versions
 from aidvet.policy import Policy, load_policy
 from aidvet.screening import Query, Screener
+from aidvet.stages import list_index
 from aidvet.store.db import session_scope
 from aidvet.store.models import Award, Disbursement, ListEntity, ListVersion, Party, Run, RunItem, ScreeningHit
 
@@ -33,6 +34,8 @@ def plan(settings: Settings, run_id: str) -> list[int]:
                                             max_age_days_by_source={s: policy.max_age_for(s) for s in sources})
         run.list_version_ids = [v.id for v in selection.versions if v.source in sources]
         run.screening_unavailable = unavailable_reason(selection, sources)
+        if run.list_version_ids and not run.screening_unavailable:  # built once here, loaded by every partition
+            list_index.stored_index(session, settings.artifact_root, run.list_version_ids)
         chain.append(session, "run.lists_selected", run_id=run_id,
                      payload={"list_version_ids": run.list_version_ids, "unusable": selection.unusable_reason})
     return list(range(policy.screening_partitions))
@@ -60,7 +63,7 @@ def screen_partition(settings: Settings, run_id: str, partition: int) -> int:
         if run.screening_unavailable or not run.list_version_ids:
             return 0  # fail closed: decide holds everything with the reason recorded on the run
         parties_by_item = _parties_by_item(session, items)
-        hits = _screen(session, run, policy, parties_by_item)
+        hits = _screen(session, settings, run, policy, parties_by_item)
         session.add_all(hits)
     return len(hits)
 
@@ -97,9 +100,9 @@ def parties_reached(items, award_primes: dict, parties: dict, individuals: list)
     return result
 
 
-def screen_parties(entities, threshold: float, parties_by_item: dict[str, list]) -> list[tuple[str, object, object]]:
-    """(disbursement id, party, hit) for every hit at or above `threshold`; each party is screened once."""
-    screener = Screener(entities, threshold=threshold)
+def screen_parties(screener: Screener, parties_by_item: dict[str, list]) -> list[tuple[str, object, object]]:
+    """(disbursement id, party, hit) for every hit at or above the screener's threshold; each
+    party is screened once."""
     unique = {p.party_key: p for parties in parties_by_item.values() for p in parties if p.name}
     queries = [Query(id=p.party_key, name=p.name, kind="person" if p.kind == "person" else "organization",
                      country=p.country, date_of_birth=p.date_of_birth, id_number=p.id_number)
@@ -112,12 +115,13 @@ def screen_parties(entities, threshold: float, parties_by_item: dict[str, list])
             for party in parties for hit in hits_by_party.get(party.party_key, [])]
 
 
-def _screen(session: Session, run: Run, policy: Policy, parties_by_item: dict[str, list[Party]]) -> list[ScreeningHit]:
-    entities = versions.load_entities(session, run.list_version_ids)
+def _screen(session: Session, settings: Settings, run: Run, policy: Policy,
+            parties_by_item: dict[str, list[Party]]) -> list[ScreeningHit]:
+    screener = list_index.screener(session, settings.artifact_root, run.list_version_ids, policy.record_threshold)
     version_of = dict(session.execute(select(ListEntity.entity_id, ListEntity.version_id)
                                       .where(ListEntity.version_id.in_(run.list_version_ids))).all())
     return [ScreeningHit(run_id=run.run_id, disbursement_id=disbursement_id, party_key=party.party_key,
                          list_version_id=version_of[hit.entity_id], entity_id=hit.entity_id, score=hit.score,
                          matched_name=hit.matched_name, matched_alias=hit.matched_alias, programs=list(hit.programs),
                          terrorist=hit.terrorist, explanation=hit.explanation, details=hit.details)
-            for disbursement_id, party, hit in screen_parties(entities, policy.record_threshold, parties_by_item)]
+            for disbursement_id, party, hit in screen_parties(screener, parties_by_item)]

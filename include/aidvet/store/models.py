@@ -3,7 +3,7 @@
 Rows a run derives (run items, hits, decisions) are keyed by run, so re-running a run replaces
 them. Inputs (source files, parties, disbursements) and list versions are keyed by content or
 natural id, so ingesting the same bytes twice adds nothing. Audit events are append-only: the
-migration installs triggers that refuse UPDATE and DELETE.
+migration installs triggers that refuse UPDATE and DELETE (and TRUNCATE on PostgreSQL).
 """
 
 from __future__ import annotations
@@ -213,6 +213,8 @@ class AuditEvent(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # HMAC-SHA256 of `hash` under AIDVET_AUDIT_KEY (None when no key was set): see aidvet.audit.signing
+    signature: Mapped[str | None] = mapped_column(String(64))
 
 
 # --- review (issue 6) ---

@@ -12,7 +12,11 @@ which is skipped. Columns:
 - comments (2): ent_num, remarks overflow (appended verbatim to a Remarks cut at 1,000 chars)
 
 Weak aliases, dates of birth, identifiers, "Linked To" live in Remarks (see ofac_remarks).
-Rows of alt/add/comments whose ent_num has no primary row are orphans: reported, not fatal.
+Rows of alt/add/comments whose ent_num has no primary row are orphans. The parser reports them
+(and files of one set that do not all end with OFAC's 0x1A end-of-file mark, or hold no record) as
+`set_problems`: signs that the files do not belong to one set or that one was cut short. Storing
+such a set as a list version is refused unless it is explicitly accepted as partial
+(`aidvet lists load --accept-partial-set`, e.g. for an excerpt of sdn.csv with the full alt.csv).
 """
 
 from __future__ import annotations
@@ -53,6 +57,7 @@ class CsvSetResult:
     entities: list[Entity]
     warnings: list[str] = field(default_factory=list)
     orphans: dict[str, list[str]] = field(default_factory=dict)  # file -> orphan ent_nums
+    set_problems: list[str] = field(default_factory=list)  # why the files may not belong together
 
 
 def decode(name: str, data: bytes) -> str:
@@ -161,6 +166,7 @@ def parse_csv_set(files: list[CsvFile], source: str) -> CsvSetResult:
         entity.remarks = entity.remarks.strip() if entity.remarks else None
     result.orphans = {name: ents for name, ents in result.orphans.items() if ents}
     result.warnings = [orphan_warning(name, ents) for name, ents in result.orphans.items()]
+    result.set_problems = set_problems(files, result.orphans)
     if truncated:
         result.warnings.append(
             f"Remarks of {len(truncated)} ent_num(s) are cut at {REMARKS_LIMIT} characters and no "
@@ -257,6 +263,20 @@ def add_address(name: str, line: int, fields: list[str], entity: Entity) -> None
         entity.addresses.append(Address(text, city, country))
     if country:
         entity.countries.append(country)
+
+
+def set_problems(files: list[CsvFile], orphans: dict[str, list[str]]) -> list[str]:
+    """Why the files of one set may not belong together: orphan rows, a file without OFAC's
+    end-of-file mark beside files that have it (cut short or half-written), a file with no record."""
+    problems = [f"{name}: {len(ents)} ent_num(s) have no row in the primary file (e.g. "
+                f"{', '.join(ents[:5])}): the files do not belong to one OFAC set" for name, ents in orphans.items()]
+    marked = [file.name for file in files if file.data.endswith(EOF_MARK.encode())]
+    if marked:
+        problems += [f"{file.name}: does not end with OFAC's end-of-file mark (0x1A) while {marked[0]} does: "
+                     "cut short or half-written" for file in files if file.name not in marked]
+    problems += [f"{file.name}: holds no record; an OFAC {file.role} file of a published set is never empty"
+                 for file in files if not decode(file.name, file.data).strip()]
+    return problems
 
 
 def orphan_warning(name: str, ent_nums: list[str]) -> str:

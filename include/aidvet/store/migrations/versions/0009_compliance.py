@@ -1,14 +1,14 @@
 """compliance: ownership relations, vetting results, blocking / rejected report drafts (issue 14)
 
 Revision ID: 0009
-Revises: 0004
+Revises: 0006
 Create Date: 2026-12-04
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = '0009'
-down_revision = '0004'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
