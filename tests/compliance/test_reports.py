@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from aidvet.compliance.reports import annual_summary, business_days_after, file_report, reports_frame, sync_reports
+from aidvet.cli import main
 from aidvet.errors import AidvetError
 from aidvet.pipeline import run_pipeline
 from aidvet.policy import load_policy
@@ -35,7 +36,7 @@ def _held_items(session):
     return list(session.scalars(select(ReviewItem).where(ReviewItem.status == "pending").order_by(ReviewItem.id)))
 
 
-def test_block_and_reject_draft_reports_published_and_audited(owners_sample):
+def test_block_and_reject_draft_reports_published_and_audited(owners_sample, monkeypatch, capsys):
     settings = owners_sample
     run_pipeline(settings, RUN)
     blocked_on = datetime(2026, 11, 20, 15, 0, tzinfo=timezone.utc)
@@ -73,3 +74,9 @@ def test_block_and_reject_draft_reports_published_and_audited(owners_sample):
         next_year = annual_summary(session, 2027, load_policy(settings.policy_path))
         assert [i["disbursement_id"] for i in next_year["items"]] == [owned_id]
         assert next_year["totals"] == {blocking.facts["currency"]: str(Decimal(blocking.facts["amount"]))}
+
+    monkeypatch.setenv("AIDVET_DB_URL", settings.db_url)
+    capsys.readouterr()
+    assert main(["reports", "due"]) == 0
+    out = capsys.readouterr().out
+    assert "2026-06-22 OVERDUE" in out and "rejected (31 CFR 501.604) draft" in out and "1 report(s)" in out

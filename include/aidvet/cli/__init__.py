@@ -28,7 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "audit": ("audit", "the audit trail"),
     "replay": ("replay", "re-screen a run against its recorded lists and policy"),
     "policy": ("policy", "validate or compare policy files"),
-    "compliance": ("compliance", "blocking / rejected reports and the annual summary"),
+    "reports": ("compliance", "OFAC blocking / rejected report drafts and the annual summary"),
 }
 COMMAND_MODULES = tuple(dict.fromkeys(module for module, _help in COMMANDS.values()))
 

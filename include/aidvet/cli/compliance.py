@@ -1,4 +1,4 @@
-"""`aidvet compliance reports|file|annual`: OFAC report drafts, their due dates, the June-30 summary."""
+"""`aidvet reports due|file|annual`: OFAC report drafts, their due dates, the June-30 summary."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from aidvet.store.db import session_scope
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("compliance", help="blocking / rejected reports and the annual summary")
-    commands = parser.add_subparsers(dest="compliance_command", required=True)
-    listing = commands.add_parser("reports", help="due-date view of report drafts (after drafting new ones)")
+    parser = subparsers.add_parser("reports", help="OFAC blocking / rejected report drafts and the annual summary")
+    commands = parser.add_subparsers(dest="reports_command", required=True)
+    listing = commands.add_parser("due", help="due-date view of report drafts (after drafting new ones)")
     listing.add_argument("--all", action="store_true", help="filed reports too")
     listing.set_defaults(func=_reports)
     filing = commands.add_parser("file", help="mark a draft report as filed")
