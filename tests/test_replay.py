@@ -23,8 +23,8 @@ def test_replay_reports_what_a_lenient_policy_would_decide(sample_with_list):
     sample_settings = sample_with_list
     run_pipeline(sample_settings, RUN)
     text = Path(sample_settings.policy_path).read_text()
-    lenient = parse_policy(text.replace("threshold = 85", "threshold = 101")
-                           .replace("terrorist_threshold = 80", "terrorist_threshold = 101").encode())
+    lenient = parse_policy(text.replace("threshold = 85", "threshold = 100")
+                           .replace("terrorist_threshold = 80", "terrorist_threshold = 100").encode())
     with session_scope(sample_settings.db_url) as session:
         result = replay(session, sample_settings, safe_run_id(RUN), policy_override=lenient)
     assert result.differences and all(d.recorded[0] == "held" and d.replayed[0] == "cleared"

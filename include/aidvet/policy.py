@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from aidvet.compliance.schema import (OwnershipSection, PolicySchema, ReportsSection, VettingSection,
+                                      validate_policy_data)
 from aidvet.errors import AidvetError
 from aidvet.quality import QualityPolicy
 
@@ -22,6 +24,9 @@ class Policy:
     parties_per_partition: int = 2000
     max_partitions: int = 32
     ignored_sources: tuple[str, ...] = ()
+    ownership: OwnershipSection = OwnershipSection()
+    reports: ReportsSection = ReportsSection()
+    vetting: VettingSection = VettingSection()
     sha256: str = ""
     content: str = ""  # the file as read, stored per hash so a replay applies exactly this policy
 
@@ -45,26 +50,37 @@ def parse_policy(raw: bytes, origin: str = "policy") -> Policy:
         data = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise AidvetError(f"{origin}: a readable TOML policy file ({error})") from None
-    hold, quality = data.get("hold", {}), data.get("quality", {})
+    checked = validate_policy_data(data, origin)
+    return policy_from_schema(checked, raw)
+
+
+def read_schema(path: Path) -> PolicySchema:
+    """The validated settings of a policy file (for `aidvet policy check` and `diff`)."""
+    try:
+        raw = Path(path).read_bytes()
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise AidvetError(f"{path}: a readable TOML policy file ({error})") from None
+    return validate_policy_data(data, str(path))
+
+
+def policy_from_schema(checked: PolicySchema, raw: bytes) -> Policy:
     return Policy(
-        record_threshold=float(data.get("screening", {}).get("record_threshold", 80)),
-        hold_threshold=float(hold.get("threshold", 85)),
-        terrorist_hold_threshold=float(hold.get("terrorist_threshold", 80)),
-        max_age_days={k: int(v) for k, v in data.get("lists", {}).get("max_age_days", {"default": 35}).items()},
+        record_threshold=float(checked.screening.record_threshold),
+        hold_threshold=float(checked.hold.threshold),
+        terrorist_hold_threshold=float(checked.hold.terrorist_threshold),
+        max_age_days=dict(checked.lists.max_age_days),
         quality=QualityPolicy(
-            earliest_date=date.fromisoformat(quality.get("earliest_date", "2000-01-01")),
-            max_bad_share=float(quality.get("max_bad_share", 0.25)),
+            earliest_date=date.fromisoformat(checked.quality.earliest_date),
+            max_bad_share=float(checked.quality.max_bad_share),
         ),
-        parties_per_partition=_positive(data, "run", "parties_per_partition", 2000, origin),
-        max_partitions=_positive(data, "run", "max_partitions", 32, origin),
-        ignored_sources=tuple(data.get("lists", {}).get("ignored_sources", [])),
+        parties_per_partition=checked.run.parties_per_partition,
+        max_partitions=checked.run.max_partitions,
+        ignored_sources=tuple(checked.lists.ignored_sources),
+        ownership=checked.ownership,
+        reports=checked.reports,
+        vetting=checked.vetting,
         sha256=hashlib.sha256(raw).hexdigest(),
         content=raw.decode("utf-8"),
     )
 
-
-def _positive(data: dict, section: str, key: str, default: int, origin: str) -> int:
-    value = data.get(section, {}).get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise AidvetError(f"{origin}: [{section}] {key} must be a whole number of at least 1, not {value!r}")
-    return value

@@ -19,8 +19,9 @@ from aidvet.policy import Policy, parse_policy
 from aidvet.publish.snapshot import read_snapshot
 from aidvet.quality import validate_disbursements
 from aidvet.sources.ingest import UNREADABLE
+from aidvet.compliance.holds import compute_holds
 from aidvet.stages import list_index
-from aidvet.stages.decide import apply_whitelist, best_hits, decide_item
+from aidvet.stages.decide import apply_hold, apply_whitelist, best_hits, decide_item
 from aidvet.stages.screen import parties_reached, screen_parties
 from aidvet.store.models import Decision, ListEntity, Party, PolicyVersion, Run, RunItem, ScreeningHit
 
@@ -57,6 +58,7 @@ def replay(session: Session, settings: Settings, run_id: str, policy_override: P
     hits = best_hits(all_hits, policy)
     recorded = {d.disbursement_id: d for d in session.scalars(
         select(Decision).where(Decision.run_id == run_id, Decision.decided_by == "policy"))}
+    holds = _what_if_holds(session, run_id, policy)
     result = ReplayResult(run_id, policy.sha256, list(run.list_version_ids), len(inputs["disbursements"]))
     for disbursement_id in inputs["disbursements"]["disbursement_id"]:
         item = RunItem(run_id=run_id, disbursement_id=disbursement_id, quality_failures=failures[disbursement_id])
@@ -64,11 +66,23 @@ def replay(session: Session, settings: Settings, run_id: str, policy_override: P
         if outcome == "held" and disbursement_id in hits:
             item.outcome, item.reason = outcome, reason
             outcome, reason = apply_whitelist(session, item, all_hits, policy, run.started_at)
+        outcome, reason = apply_hold(outcome, reason, holds.get(disbursement_id))
         before = recorded.get(disbursement_id)
         before_key = (before.outcome, _rounded(before.score)) if before else ("(no decision)", None)
         if before_key != (outcome, _rounded(score)):
             result.differences.append(Difference(disbursement_id, before_key, (outcome, _rounded(score)), reason))
     return result
+
+
+def _what_if_holds(session: Session, run_id: str, policy: Policy) -> dict:
+    """The compliance holds under `policy`, as of the run's start, without keeping anything it records
+    (a replay changes no vetting result)."""
+    run = session.get(Run, run_id)
+    savepoint = session.begin_nested()
+    try:
+        return compute_holds(session, run_id, policy, run.started_at)
+    finally:
+        savepoint.rollback()
 
 
 def _recorded_policy(session: Session, run: Run) -> Policy:

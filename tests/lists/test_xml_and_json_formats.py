@@ -77,6 +77,12 @@ def test_un_consolidated_xml(lists_dir: Path) -> None:
     assert sum(1 for e in parsed.entities for i in e.identifiers if i.type != "UN Reference Number") == passports
 
 
+def prop(record: dict, key: str) -> set[str]:
+    found = record["properties"].get(key, [])
+    found = [found] if isinstance(found, str) else found  # real records hold bare strings, ""
+    return {" ".join(value.split()) for value in found if value.strip()}
+
+
 def test_opensanctions_ftm(lists_dir: Path) -> None:
     path = lists_dir / "opensanctions" / "peps-2024-03.ftm.json"
     records = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
@@ -85,11 +91,12 @@ def test_opensanctions_ftm(lists_dir: Path) -> None:
     parsed = load_files([path])
     assert parsed.source == "opensanctions" and parsed.format == "ftm"
     assert [e.id for e in parsed.entities] == [f"os:{r['id']}" for r in parties]
-    assert "958 non-party records skipped" in parsed.warnings[0]
-    def prop(record: dict, key: str) -> set[str]:
-        found = record["properties"].get(key, [])
-        found = [found] if isinstance(found, str) else found  # real records hold bare strings, ""
-        return {" ".join(value.split()) for value in found if value.strip()}
+    assert "202 non-party records skipped (Occupancy 102, Position 100)" in parsed.warnings[0]
+    assert "756 relation records kept on their entities (Family 756)" in parsed.warnings[1]
+    families = [r for r in records if r["schema"] == "Family"]
+    kept = [(e.id, rel["party"]) for e in parsed.entities for rel in e.relations]
+    assert all(rel["role"] == "family" and rel["share"] is None for e in parsed.entities for rel in e.relations)
+    assert len(kept) == sum(1 for r in families if f"os:{prop(r, 'person').pop()}" in {e.id for e in parsed.entities})
 
     weak = sum(len(prop(r, "weakAlias") - prop(r, "name") - prop(r, "alias")) for r in parties)
     assert sum(1 for e in parsed.entities for a in e.aliases if a.strength == "weak") == weak == 13

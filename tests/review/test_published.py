@@ -36,7 +36,8 @@ def test_released_and_blocked_lists(queued_store, tmp_path, monkeypatch):
     assert blocked[["disbursement_id", "entity_id", "terrorist", "decided_by"]].values.tolist() == \
         [["D1", "ofac:1", "True", "alice"]]
     manifest = json.loads((folder / "manifest.json").read_text())
-    assert manifest["counts"] == {"released": 1, "blocked": 1}
+    assert manifest["counts"] == {"released": 1, "blocked": 1, "rejected": 0, "reports": 1}  # D1's blocking report
     assert manifest["amounts"]["released"] == {"USD": {"total": "250", "unparsed": 0}}
-    assert set(manifest["outputs"]) == {"released.csv", "released.parquet", "blocked.csv", "blocked.parquet"}
+    assert set(manifest["outputs"]) == {f"{name}.{ext}" for name in ("released", "blocked", "rejected", "reports")
+                                        for ext in ("csv", "parquet")}
     assert sorted(p.name for p in folder.parent.iterdir()) == ["latest"]  # no staging left behind

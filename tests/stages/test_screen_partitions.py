@@ -32,7 +32,7 @@ def test_partition_count_follows_the_data_within_both_limits(parties, per, most,
 
 def test_policy_rejects_a_partition_setting_that_is_not_a_positive_whole_number():
     assert parse_policy(b"[run]\nparties_per_partition = 50\nmax_partitions = 4\n").max_partitions == 4
-    with pytest.raises(AidvetError, match=r"policy.toml: \[run\] parties_per_partition must be a whole number"):
+    with pytest.raises(AidvetError, match=r"policy.toml: \[run\] parties_per_partition: expected"):
         parse_policy(b"[run]\nparties_per_partition = 0\n", "policy.toml")
     with pytest.raises(AidvetError, match=r"max_partitions"):
         parse_policy(b'[run]\nmax_partitions = "many"\n', "policy.toml")

@@ -9,7 +9,7 @@ Every disbursement in the configured inputs ends in **exactly one** of three pub
 | list | meaning |
 |---|---|
 | cleared | screened against a valid, fresh list version; no party scored at or above the hold threshold |
-| held | a party may be a designated entity, or screening could not run (fail closed): a program officer decides |
+| held | a party may be a designated entity, is owned 50 % or more or controlled by designated persons, needs re-vetting, or screening could not run (fail closed): a program officer decides |
 | quarantined | the record failed the data-quality gate; the failing expectation is named per row |
 
 Amounts reconcile per currency (input = cleared + held + quarantined; see `manifest.json`).

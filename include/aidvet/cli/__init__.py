@@ -27,6 +27,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "review": ("review", "review held items (four-eyes)"),
     "audit": ("audit", "the audit trail"),
     "replay": ("replay", "re-screen a run against its recorded lists and policy"),
+    "policy": ("policy", "validate or compare policy files"),
+    "reports": ("compliance", "OFAC blocking / rejected report drafts and the annual summary"),
 }
 COMMAND_MODULES = tuple(dict.fromkeys(module for module, _help in COMMANDS.values()))
 

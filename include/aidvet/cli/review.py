@@ -52,7 +52,7 @@ def register(subparsers) -> None:
     login.add_argument("--password-env", metavar="VAR",
                        help="read the password from this environment variable (else it is asked for)")
     login.set_defaults(func=_login)
-    decide = review.add_parser("decide", help="release (needs a second person's approval), block or escalate")
+    decide = review.add_parser("decide", help="release (needs a second person's approval), block, reject or escalate")
     decide.add_argument("item", type=int, metavar="ITEM")
     decide.add_argument("--decision", required=True, choices=decisions.DECISIONS)
     decide.add_argument("--reason", required=True, metavar="CODE",

@@ -55,6 +55,8 @@ class Entity:
     remarks: str | None = None
     listed_on: str | None = None  # ISO date where the source gives one
     linked_to: list[str] = field(default_factory=list)
+    # FtM Ownership / Directorship / Family: {"party": other entity id, "role", "share", "schema", "name"}
+    relations: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def terrorist(self) -> bool:
@@ -67,6 +69,8 @@ class Entity:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["terrorist"] = self.terrorist
+        if not data["relations"]:
+            del data["relations"]  # absent when empty: content hashes of entities stored before it existed hold
         return data
 
     @classmethod

@@ -9,6 +9,7 @@ from functools import lru_cache
 import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from aidvet.compliance.outputs import held_category
 from aidvet.publish import charts
 from aidvet.review.identity import visible  # bidi controls in names shown as code points, never obeyed
 
@@ -29,8 +30,7 @@ def outcome_bars(counts: dict[str, int]) -> list[dict]:
 
 def held_breakdowns(held: pd.DataFrame) -> dict[str, dict[str, int]]:
     """Held items counted by reason, program, country and list source."""
-    reasons = Counter("screening unavailable" if str(r).startswith("screening unavailable") else "possible match"
-                      for r in held["reason"])
+    reasons = Counter(held_category(r) for r in held["reason"])
     programs = Counter(p for value in held["programs"].fillna("") for p in str(value).split())
     countries = Counter(str(c) for c in held["country"].fillna("(none)"))
     sources = Counter(str(e).split(":", 1)[0] for e in held["entity_id"].dropna())

@@ -3,13 +3,13 @@ confirmed false positives (whitelist), evidence for one item (evidence) and the 
 lists for payment systems (published). Pure package code: the Airflow UI plugin and the CLI call it.
 
 Statuses: pending -> decided (a release awaiting a second person's approval) -> released;
-pending -> blocked; pending -> escalated -> (decided | blocked | escalated again); an open item
+pending -> blocked; pending -> rejected (the transaction is refused: 31 CFR 501.604); pending -> escalated -> (decided | blocked | escalated again); an open item
 whose disbursement a later run holds on different evidence, or no longer holds, is superseded.
 """
 
 from aidvet.errors import AidvetError
 
-STATUSES = ("pending", "decided", "released", "blocked", "escalated", "superseded")
+STATUSES = ("pending", "decided", "released", "blocked", "rejected", "escalated", "superseded")
 OPEN_STATUSES = ("pending", "decided", "escalated")
 
 

@@ -34,10 +34,11 @@ REASON_CODES = {
     "release": tuple(dict.fromkeys(RELEASE_REASONS["individual"] + RELEASE_REASONS["organization"])),
     "block": ("confirmed_match", "identifier_match", "linked_entity", "other"),
     "escalate": ("needs_legal_review", "insufficient_data", "other"),
+    "reject": ("confirmed_match", "linked_entity", "other"),
 }
 DECISIONS = tuple(REASON_CODES)
 DECIDABLE_FROM = ("pending", "escalated")
-STATUS_AFTER = {"release": "decided", "block": "blocked", "escalate": "escalated"}
+STATUS_AFTER = {"release": "decided", "block": "blocked", "escalate": "escalated", "reject": "rejected"}
 
 
 def reason_codes_for(session: Session, item: ReviewItem) -> dict[str, tuple[str, ...]]:
@@ -66,7 +67,7 @@ def decide(session: Session, item_id: int, decision: str, reason_code: str, just
     if item.status not in DECIDABLE_FROM:
         raise ReviewConflict(f"review item {item_id} is {item.status}, not open for a decision"
                              + (" (a release awaits approval)" if item.status == "decided" else ""))
-    if decision == "release" and item.entity_id is None:
+    if decision == "release" and item.entity_id is None and (item.reason or "").startswith("screening unavailable"):
         raise ReviewError(f"review item {item_id} was held because screening was unavailable ({item.reason}): "
                           "it cannot be released unscreened; the next run with a usable list screens it again")
     fitting = reason_codes_for(session, item)[decision]

@@ -18,7 +18,9 @@ from sqlalchemy.orm import Session
 
 from aidvet.artifacts import ArtifactRoot
 from aidvet.audit import chain
+from aidvet.compliance import reports
 from aidvet.config import Settings
+from aidvet.policy import load_policy
 from aidvet.publish import tables
 from aidvet.review import content
 from aidvet.store.db import session_scope
@@ -29,6 +31,7 @@ REVIEW_COLUMNS = ["item_id", "decision", "reason_code", "justification", "decide
 COLUMNS = {
     "released": tables.COLUMNS["cleared"] + REVIEW_COLUMNS,
     "blocked": tables.COLUMNS["held"] + REVIEW_COLUMNS,
+    "rejected": tables.COLUMNS["held"] + REVIEW_COLUMNS,
 }
 
 
@@ -45,7 +48,9 @@ def publish_reviewed(settings: Settings, folder: str = "latest", dag_run_id: str
     Each publication is audited (`review.published`: counts, file hashes, the DAG run)."""
     with session_scope(settings.db_url) as session:
         content.void_changed_releases(session)  # a release covers only the content it approved
+        reports.sync_reports(session, settings_policy(settings))
         frames = {status: reviewed_frame(session, status) for status in COLUMNS}
+        frames["reports"] = reports.reports_frame(session)
     staging = ReviewRoot(settings.artifact_root).stage(folder)
     try:
         for name, frame in frames.items():
@@ -67,6 +72,10 @@ def publish_reviewed(settings: Settings, folder: str = "latest", dag_run_id: str
     return uri
 
 
+def settings_policy(settings: Settings):
+    return load_policy(settings.policy_path)
+
+
 def reviewed_frame(session: Session, status: str) -> pd.DataFrame:
     """Items in `status` with their disbursement as given, the effective decision and (blocked) the best hit."""
     records = []
@@ -79,7 +88,7 @@ def reviewed_frame(session: Session, status: str) -> pd.DataFrame:
                                                                ReviewDecision.state == "effective")
                                   .order_by(ReviewDecision.id.desc()).limit(1))
         records.append({**_disbursement_fields(disbursement, source), **_decision_fields(item, decision),
-                        **(_hit_fields(session, item) if status == "blocked" else {})})
+                        **(_hit_fields(session, item) if status in ("blocked", "rejected") else {})})
     return pd.DataFrame(records, columns=COLUMNS[status]).astype("object")
 
 

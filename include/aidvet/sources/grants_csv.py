@@ -18,6 +18,14 @@ An export is a folder (or the `disbursements.csv` path itself) holding:
 System form collects them, header exactly KEY_INDIVIDUAL_COLUMNS:
     payee_id, full_name, date_of_birth (YYYY-MM-DD), id_type, id_number, nationality (alpha-2)
 
+`owners.csv` (optional) — beneficial ownership and control, header exactly OWNER_COLUMNS:
+    owned_id       a payee_id, or the owner_id of another row (so chains can be written)
+    owner_id, owner_name, owner_kind (person | organization)
+    share_percent  0-100, or empty for control without shares
+    role           owner | director | officer | controller
+Owners become parties (role `owner`) and are screened; rows are judged by the `owners` suite and
+the graph checks in `aidvet.compliance.owners_quality` (a bad row is quarantined with its reason).
+
 Files are UTF-8 (a BOM is accepted). Values are kept as given; the quality gate judges them.
 """
 
@@ -38,6 +46,7 @@ DISBURSEMENT_COLUMNS = (
     "amount", "currency", "disbursement_date",
 )
 KEY_INDIVIDUAL_COLUMNS = ("payee_id", "full_name", "date_of_birth", "id_type", "id_number", "nationality")
+OWNER_COLUMNS = ("owned_id", "owner_id", "owner_name", "owner_kind", "share_percent", "role")
 FORMAT = "grants-csv"
 
 
@@ -92,7 +101,8 @@ def load(path: Path) -> SourceBatch:
     if not disbursements_path.is_file():
         raise InputError(path, None, "a grants export folder holding disbursements.csv")
     individuals_path = disbursements_path.with_name("key_individuals.csv")
-    files = [disbursements_path] + ([individuals_path] if individuals_path.is_file() else [])
+    owners_path = disbursements_path.with_name("owners.csv")
+    files = [disbursements_path] + [p for p in (individuals_path, owners_path) if p.is_file()]
     batch = SourceBatch(source_file=str(disbursements_path), sha256=sha256_of(files))
     parties: dict[str, Party] = {}
     awards: dict[str, Award] = {}
@@ -102,6 +112,12 @@ def load(path: Path) -> SourceBatch:
         for line, row in read_rows(individuals_path, KEY_INDIVIDUAL_COLUMNS):
             party = key_individual(row, line)
             parties.setdefault(party.party_key, party)
+    if owners_path.is_file():
+        for line, row in read_rows(owners_path, OWNER_COLUMNS):
+            batch.owners.append((f"{owners_path.name} line {line}", row))
+            if row["owner_id"]:
+                party = owner_party(row)
+                parties.setdefault(party.party_key, party)
     batch.parties, batch.awards = list(parties.values()), list(awards.values())
     return batch
 
@@ -132,3 +148,9 @@ def key_individual(row: dict[str, str], line: int) -> Party:
                  date_of_birth=row["date_of_birth"] or None, id_number=row["id_number"] or None,
                  id_type=row["id_type"] or None, nationality=row["nationality"] or None,
                  parent_key=f"grants:{row['payee_id']}")
+
+
+def owner_party(row: dict[str, str]) -> Party:
+    """An owner, director, officer or controller: a party of its own (role `owner`), screened like the payee."""
+    kind = "person" if row["owner_kind"] == "person" else "organization"
+    return Party(f"grants:{row['owner_id']}", row["owner_name"] or None, kind, "owner")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-PARTY_ROLES = ("prime", "subrecipient", "payee", "key_individual")
+PARTY_ROLES = ("prime", "subrecipient", "payee", "key_individual", "owner")
 
 
 @dataclass
@@ -84,3 +84,5 @@ class SourceBatch:
     commitments: list[Commitment] = field(default_factory=list)
     # Records read and deliberately not carried (e.g. IATI incoming funds): (source_record, why).
     ignored: list[tuple[str, str]] = field(default_factory=list)
+    # Beneficial-ownership rows (grants owners.csv), as given: (source_record, row); see aidvet.compliance.relations.
+    owners: list[tuple[str, dict[str, str]]] = field(default_factory=list)

@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from sqlalchemy import delete, select
 
 from aidvet.audit import chain
+from aidvet.compliance.holds import Hold, compute_holds
 from aidvet.config import Settings
 from aidvet.policy import Policy, load_policy
 from aidvet.review.queue import sync_queue
@@ -32,11 +33,13 @@ def decide(settings: Settings, run_id: str) -> dict[str, int]:
         session.execute(delete(Decision).where(Decision.run_id == run_id, Decision.decided_by == "policy"))
         all_hits = list(session.scalars(select(ScreeningHit).where(ScreeningHit.run_id == run_id)))
         hits = best_hits(all_hits, policy)
+        holds = compute_holds(session, run_id, policy, now)  # 50 % rule, control, vetting validity
         outcomes = Counter()
         for item in session.scalars(select(RunItem).where(RunItem.run_id == run_id).order_by(RunItem.disbursement_id)):
             item.outcome, item.reason, item.best_score = decide_item(item, run, hits.get(item.disbursement_id), policy)
             if item.outcome == "held" and item.disbursement_id in hits:
                 item.outcome, item.reason = apply_whitelist(session, item, all_hits, policy, now)
+            item.outcome, item.reason = apply_hold(item.outcome, item.reason, holds.get(item.disbursement_id))
             outcomes[item.outcome] += 1
             session.add(Decision(run_id=run_id, disbursement_id=item.disbursement_id, outcome=item.outcome,
                                  reason=item.reason, policy_hash=policy.sha256,
@@ -60,6 +63,16 @@ def apply_whitelist(session, item: RunItem, hits: list[ScreeningHit], policy: Po
     cited = "; ".join(f"entry {e.id} ({e.party_name} / {e.entity_name}) approved by {e.approved_by}, "
                       f"expires {e.expires_at:%Y-%m-%d}" for e in entries)
     return "cleared", f"whitelisted: {cited}"
+
+
+def apply_hold(outcome: str, reason: str, hold: Hold | None) -> tuple[str, str]:
+    """A compliance hold (ownership, control, re-vetting) holds what would be cleared, and adds its
+    reason to what is held already; it never touches a quarantined item."""
+    if hold is None or outcome == "quarantined":
+        return outcome, reason
+    if outcome == "held":
+        return outcome, f"{reason}; {hold.reason}"
+    return "held", hold.reason
 
 
 def decide_item(item: RunItem, run: Run, best: ScreeningHit | None, policy: Policy) -> tuple[str, str, float | None]:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from aidvet import runs
 from aidvet.artifacts import ArtifactRoot
 from aidvet.audit import anchors, chain
+from aidvet.compliance.outputs import vetting_outputs
 from aidvet.config import Settings
 from aidvet.policy import Policy, load_policy
 from aidvet.publish import report, snapshot, tables
@@ -36,6 +37,7 @@ def publish(settings: Settings, run_id: str) -> str:
         frames = split_by_outcome(frame, _held_evidence(session, run_id, policy))
         inputs = snapshot.snapshot_tables(session, frame)
         manifest = build_manifest(session, run, frame, frames, settings, policy.sha256)
+        vetting, manifest["vetting"] = vetting_outputs(session, set(frame["payee_key"].dropna()))
         manifest["audit_anchor"] = chain.head(session)  # the trail up to here; `aidvet audit verify` checks it
         trend = recent_runs(session, run) + [{"run_id": run.run_id, "label": "this run", "status": "this run",
                                               "counts": manifest["counts"]}]
@@ -44,6 +46,7 @@ def publish(settings: Settings, run_id: str) -> str:
         for outcome, table in frames.items():
             staging.write_bytes(f"{outcome}.csv", tables.to_csv_bytes(table))
             staging.write_bytes(f"{outcome}.parquet", tables.to_parquet_bytes(table))
+        staging.write_bytes("vetting.csv", tables.to_csv_bytes(vetting))
         for name, table in inputs.items():
             staging.write_bytes(f"snapshot/{name}.parquet", tables.to_parquet_bytes(table))
         staging.write_bytes("report.html", report.render(manifest, frames, trend).encode("utf-8"))

@@ -9,6 +9,8 @@ from dataclasses import asdict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from aidvet.compliance.owners_quality import record_owners
+from aidvet.config import settings
 from aidvet.sources.model import SourceBatch
 from aidvet.store import models
 
@@ -36,6 +38,8 @@ def record_batch(session: Session, batch: SourceBatch, format: str) -> models.So
     for row in batch.disbursements:
         session.merge(models.Disbursement(**_columns_of(models.Disbursement, asdict(row)), source_file_id=source_file.id))
     session.flush()
+    if batch.owners:
+        record_owners(session, batch, source_file, settings().expectations_dir)
     return source_file
 
 

@@ -300,3 +300,65 @@ class WhitelistEntry(Base):
     revoked_at: Mapped[datetime | None]
     revoked_by: Mapped[str | None] = mapped_column(String(120))
     revoke_reason: Mapped[str | None] = mapped_column(Text)
+
+
+# --- compliance (issue 14) ---
+
+
+class OwnershipRelation(Base):
+    """One row of a grants system's owners.csv: `owner_key` owns (share) or controls (role) `owned_key`.
+    A row the quality gate refused is kept with status 'quarantined' and its reason, never used."""
+
+    __tablename__ = "ownership_relations"
+    __table_args__ = (UniqueConstraint("source_file_id", "source_record"), Index("ix_ownership_owned", "owned_key"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_file_id: Mapped[int] = mapped_column(ForeignKey("source_files.id"))
+    source_record: Mapped[str] = mapped_column(String(250))
+    owned_key: Mapped[str | None] = mapped_column(String(250))
+    owner_key: Mapped[str | None] = mapped_column(String(250))
+    owner_name: Mapped[str | None] = mapped_column(Text)
+    owner_kind: Mapped[str | None] = mapped_column(String(20))
+    share_percent: Mapped[str | None] = mapped_column(String(40))  # as given
+    role: Mapped[str | None] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), default="accepted")  # accepted | quarantined
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class VettingResult(Base):
+    """The vetting of one party for one award: favourable until it expires or a trigger asks for re-vetting."""
+
+    __tablename__ = "vetting_results"
+    __table_args__ = (UniqueConstraint("party_key", "award_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    party_key: Mapped[str] = mapped_column(String(250))
+    award_id: Mapped[str] = mapped_column(String(250))
+    result: Mapped[str] = mapped_column(String(20), default="favourable")
+    vetted_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    run_id: Mapped[str] = mapped_column(String(250))  # the run (or review) that vetted it
+    key_individuals_hash: Mapped[str] = mapped_column(String(64))
+    candidates: Mapped[list[Any]] = mapped_column(default=list)  # listed entity ids scored at vetting time
+    list_version_ids: Mapped[list[Any]] = mapped_column(default=list)
+    revet_reason: Mapped[str | None] = mapped_column(Text)  # set while re-vetting is due
+
+
+class ComplianceReport(Base):
+    """A draft report to OFAC on a reviewer's block (31 CFR 501.603) or reject (501.604)."""
+
+    __tablename__ = "compliance_reports"
+    __table_args__ = (UniqueConstraint("review_decision_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # blocking | rejected
+    review_decision_id: Mapped[int] = mapped_column(ForeignKey("review_decisions.id"))
+    review_item_id: Mapped[int] = mapped_column(ForeignKey("review_items.id"))
+    disbursement_id: Mapped[str] = mapped_column(String(250))
+    facts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    event_date: Mapped[str] = mapped_column(String(10))  # the date of blocking / rejection (YYYY-MM-DD)
+    due_date: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(20), default="draft")  # draft | filed
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    filed_at: Mapped[datetime | None]
+    filed_by: Mapped[str | None] = mapped_column(String(120))

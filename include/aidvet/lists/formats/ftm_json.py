@@ -2,8 +2,10 @@
 
 One JSON object per line: `{"id", "schema", "properties": {prop: [values]}, ...}`. Parties are
 loaded (Person, Organization, Company, LegalEntity, PublicBody, Vessel, Airplane); other schemata
-(Position, Occupancy, Family, Sanction, Address...) describe relations and are skipped with a
-count in the warnings. Names: `name` (first is primary, the rest strong aliases), `alias`
+(Position, Occupancy, Sanction, Address...) are skipped with a count in the warnings, except the
+relations aidvet's ownership rules read: `Ownership` (owner -> asset, `percentage`), `Directorship`
+(director -> organization) and `Family` (person <-> relative), kept on the related entity as
+`relations` (see aidvet.compliance.relations). Names: `name` (first is primary, the rest strong aliases), `alias`
 (strong), `weakAlias` (weak), `previousName` (strong, fka). Programs: `programId` and `topics`.
 """
 
@@ -44,21 +46,59 @@ def looks_like(data: bytes) -> bool:
 def parse(name: str, data: bytes) -> tuple[list[Entity], list[str]]:
     """(entities, warnings) of one FtM JSON lines file."""
     entities: list[Entity] = []
+    relations: list[tuple[str, dict]] = []  # (entity the relation is about, relation)
     skipped: Counter = Counter()
+    kept: Counter = Counter()
     for number, raw_line in enumerate(data.split(b"\n"), start=1):
         if not raw_line.strip():
             continue
         record = json_record(name, number, raw_line)
         schema = record["schema"]
+        if schema in RELATION_SCHEMATA:
+            relations += relation_of(record)
+            kept[schema] += 1
+            continue
         if schema not in KINDS:
             skipped[schema] += 1
             continue
         entities.append(record_entity(name, number, record))
+    by_id = {entity.id: entity for entity in entities}
+    for subject, relation in relations:
+        if subject in by_id:
+            by_id[subject].relations.append(relation)
     warnings = []
     if skipped:
         kinds = ", ".join(f"{schema} {count}" for schema, count in skipped.most_common())
         warnings.append(f"{name}: {sum(skipped.values())} non-party records skipped ({kinds})")
+    if kept:
+        kinds = ", ".join(f"{schema} {count}" for schema, count in kept.most_common())
+        warnings.append(f"{name}: {sum(kept.values())} relation records kept on their entities ({kinds})")
     return entities, warnings
+
+
+# schema -> (property naming the related party, property naming the entity it is about, role)
+RELATION_SCHEMATA = {
+    "Ownership": ("owner", "asset", "owner"),
+    "Directorship": ("director", "organization", "director"),
+    "Family": ("relative", "person", "family"),
+}
+
+
+def relation_of(record: dict) -> list[tuple[str, dict]]:
+    """(subject entity id, relation) pairs of one Ownership / Directorship / Family record."""
+    party_prop, subject_prop, role = RELATION_SCHEMATA[record["schema"]]
+    props = record.get("properties") or {}
+    share = next((_percent(v) for v in values(props, "percentage") if _percent(v) is not None), None)
+    return [(f"{ID_PREFIX}:{subject}", {"party": f"{ID_PREFIX}:{party}", "role": role, "share": share,
+                                        "schema": record["schema"]})
+            for party in values(props, party_prop) for subject in values(props, subject_prop)]
+
+
+def _percent(text: str) -> float | None:
+    try:
+        return float(text.strip().rstrip("%"))
+    except ValueError:
+        return None
 
 
 def json_record(name: str, number: int, raw_line: bytes) -> dict:
