@@ -12,6 +12,7 @@ from sqlalchemy import select
 from aidvet.compliance.reports import annual_summary, business_days_after, file_report, reports_frame, sync_reports
 from aidvet.cli import main
 from aidvet.errors import AidvetError
+from aidvet.review.roles import actor
 from aidvet.pipeline import run_pipeline
 from aidvet.policy import load_policy
 from aidvet.review import decisions
@@ -45,8 +46,8 @@ def test_block_and_reject_draft_reports_published_and_audited(owners_sample, mon
         owned = next(i for i in items if "owned 50% or more" in (i.reason or ""))
         other = next(i for i in items if i.id != owned.id)
         decisions.decide(session, owned.id, "block", "linked_entity", "owned 60 % via holding by El Mencho",
-                         "ana", now=blocked_on)
-        decisions.decide(session, other.id, "reject", "confirmed_match", "payee is the listed entity", "ana",
+                         actor("ana", "reviewer"), now=blocked_on)
+        decisions.decide(session, other.id, "reject", "confirmed_match", "payee is the listed entity", actor("ana", "reviewer"),
                          now=datetime(2026, 6, 5, 9, 0, tzinfo=timezone.utc))
         owned_id, other_id = owned.disbursement_id, other.disbursement_id
     folder = Path(publish_reviewed(settings))
