@@ -1,4 +1,5 @@
-"""`aidvet audit verify|export`: prove the audit trail unaltered; bundle one run for an auditor."""
+"""`aidvet audit verify|prove|export`: prove the audit trail and the stored decisions unaltered;
+print one decision's Merkle inclusion proof; bundle one run for an auditor."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from aidvet import artifacts
-from aidvet.audit import chain
+from aidvet.audit import batches, chain
 from aidvet.audit.airflow_history import airflow_db_url
 from aidvet.audit.export import export_run
 from aidvet.config import settings
@@ -18,8 +19,13 @@ from aidvet.store.models import Run
 
 def register(subparsers) -> None:
     audit = subparsers.add_parser("audit", help="the audit trail").add_subparsers(dest="audit_command", required=True)
-    verify = audit.add_parser("verify", help="check the whole hash chain and every published run's anchor")
+    verify = audit.add_parser("verify", help="check the whole hash chain, every published run's anchor and "
+                                             "every decision batch's Merkle root against the stored decisions")
     verify.set_defaults(func=_verify)
+    prove = audit.add_parser("prove", help="print the Merkle inclusion proof of one automatic decision (JSON)")
+    prove.add_argument("run_id")
+    prove.add_argument("disbursement_id")
+    prove.set_defaults(func=_prove)
     export = audit.add_parser("export", help="write one run's audit bundle into a folder")
     export.add_argument("--run", required=True, dest="run_id")
     export.add_argument("--out", required=True, type=Path)
@@ -34,12 +40,28 @@ def _verify(args) -> int:
                   f"({result.events} events read)")
             return 1
         missing = _broken_anchors(session)
+        decided = batches.verify_runs(session)
     if missing:
         for run_id, anchor in missing:
             print(f"audit trail BROKEN: run {run_id} recorded event {anchor['seq']} with hash "
                   f"{anchor['hash'][:16]}..., which the trail no longer holds (events deleted)")
+    for problem in decided.problems:
+        print(f"decisions BROKEN: {problem}")
+    if missing or decided.problems:
         return 1
-    print(f"audit trail OK: {result.events} events, every published run's anchor present")
+    print(f"audit trail OK: {result.events} events, every published run's anchor present; "
+          f"{decided.decisions} automatic decisions match the Merkle roots of {decided.batches} batches "
+          f"in {decided.runs} runs")
+    return 0
+
+
+def _prove(args) -> int:
+    with session_scope(settings().db_url) as session:
+        proof = batches.prove(session, args.run_id, args.disbursement_id)
+    print(json.dumps(proof.to_dict(), indent=2, ensure_ascii=False))
+    if not proof.valid:
+        print("the stored decision does NOT lead to the recorded root: it was altered (run `aidvet audit verify`)")
+        return 1
     return 0
 
 
