@@ -34,8 +34,9 @@ def extract(settings: Settings, dag_run_id: str) -> str:
             enrolled.update(_ingest_one(session, run_id, spec, settings.sql_query))
         if not enrolled:
             raise InputError(", ".join(settings.inputs), None, "at least one readable input with disbursements")
-        session.add_all(RunItem(run_id=run_id, disbursement_id=d, quality_failures=failures)
-                        for d, failures in sorted(enrolled.items()))
+        ingest.upsert(session, RunItem, ({"run_id": run_id, "disbursement_id": d, "quality_failures": failures,
+                                          "outcome": None, "reason": None, "best_score": None}
+                                         for d, failures in sorted(enrolled.items())))
         chain.append(session, "run.extracted", run_id=run_id, payload={"disbursements": len(enrolled)})
     return run_id
 
