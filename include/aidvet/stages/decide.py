@@ -7,19 +7,22 @@ carrying its Merkle root (aidvet.audit.batches); held items enter the review que
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from types import SimpleNamespace
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
 
 from aidvet.audit import batches, chain
 from aidvet.config import Settings
 from aidvet.policy import Policy, load_policy
 from aidvet.review.queue import sync_queue
 from aidvet.review.whitelist import clearing_entries
+from aidvet.store import bulk
 from aidvet.store.db import session_scope
+from aidvet.store.run_items import quality_failures_text
 from aidvet.store.models import Decision, Run, RunItem, ScreeningHit, WhitelistEntry
 
 SCREENING_UNAVAILABLE = "screening unavailable"
@@ -95,16 +98,17 @@ class DecideContext:
 def _next_items(session, run_id: str, after: str | None, limit: int) -> list:
     """The next `limit` run items after disbursement id `after`, in code-point order."""
     key = batches.by_code_point(session, RunItem.disbursement_id)
-    query = select(RunItem.disbursement_id, RunItem.quality_failures).where(RunItem.run_id == run_id)
+    query = select(RunItem.disbursement_id, quality_failures_text()).where(RunItem.run_id == run_id)
     if after is not None:
         query = query.where(key > after)
-    return session.execute(query.order_by(key).limit(limit)).all()
+    return [SimpleNamespace(disbursement_id=d, quality_failures=json.loads(failures) if failures != "[]" else [])
+            for d, failures in session.execute(query.order_by(key).limit(limit))]
 
 
 def _store_batch(session, run_id: str, rows: list[dict]) -> None:
     """Insert the batch's decisions (one multi-row statement) and copy their outcomes onto the run
     items in one UPDATE ... FROM."""
-    session.execute(insert(Decision), rows)
+    bulk.insert_rows(session, Decision, rows)
     key = batches.by_code_point(session, Decision.disbursement_id)
     session.execute(update(RunItem)
                     .where(RunItem.run_id == run_id, Decision.run_id == run_id, Decision.decided_by == "policy",

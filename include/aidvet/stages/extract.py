@@ -16,7 +16,7 @@ from aidvet.sources import sql
 from aidvet.sources.detect import detect_and_load
 from aidvet.sources.ingest import UNREADABLE
 from aidvet.sources.model import Disbursement, SourceBatch
-from aidvet.store import ingest
+from aidvet.store import bulk, ingest
 from aidvet.store.db import session_scope
 from aidvet.store.models import RunItem
 
@@ -34,7 +34,7 @@ def extract(settings: Settings, dag_run_id: str) -> str:
             enrolled.update(_ingest_one(session, run_id, spec, settings.sql_query))
         if not enrolled:
             raise InputError(", ".join(settings.inputs), None, "at least one readable input with disbursements")
-        ingest.upsert(session, RunItem, ({"run_id": run_id, "disbursement_id": d, "quality_failures": failures,
+        bulk.upsert(session, RunItem, ({"run_id": run_id, "disbursement_id": d, "quality_failures": failures,
                                           "outcome": None, "reason": None, "best_score": None}
                                          for d, failures in sorted(enrolled.items())))
         chain.append(session, "run.extracted", run_id=run_id, payload={"disbursements": len(enrolled)})

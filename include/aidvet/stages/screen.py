@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from aidvet.audit import chain
@@ -19,7 +19,9 @@ from aidvet.config import Settings
 from aidvet.lists import versions
 from aidvet.policy import Policy, load_policy
 from aidvet.screening import Query, Screener
+from aidvet.store import bulk
 from aidvet.store.db import session_scope
+from aidvet.store.run_items import without_quality_failures
 from aidvet.store.models import Award, Disbursement, ListEntity, ListVersion, Party, Run, RunItem, ScreeningHit
 
 
@@ -71,8 +73,7 @@ def screen_partition(settings: Settings, run_id: str, partition: int) -> int:
             return 0  # fail closed: decide holds everything with the reason recorded on the run
         found = _screen(session, run, policy, {key: [party] for key, party in mine.items()})
         rows = list(_hit_rows(run, found, reach.disbursements_reaching(session, run_id, set(found))))
-        for chunk in _chunks(rows):
-            session.execute(insert(ScreeningHit), chunk)
+        bulk.insert_rows(session, ScreeningHit, rows)
     return len(rows)
 
 
@@ -138,12 +139,9 @@ class PartyReach:
 
 def _valid_items(session: Session, run_id: str) -> Iterator:
     """The run's disbursements without quality failures, streamed in chunks (columns, not objects)."""
-    query = (select(*ITEM_COLUMNS, RunItem.quality_failures)
-             .join(RunItem, RunItem.disbursement_id == Disbursement.disbursement_id)
-             .where(RunItem.run_id == run_id).execution_options(yield_per=CHUNK))
-    for row in session.execute(query):
-        if not row.quality_failures:
-            yield row
+    query = (select(*ITEM_COLUMNS).join(RunItem, RunItem.disbursement_id == Disbursement.disbursement_id)
+             .where(RunItem.run_id == run_id, without_quality_failures()).execution_options(yield_per=CHUNK))
+    yield from session.execute(query)
 
 
 def _chunks(values: list, size: int = CHUNK):
