@@ -7,7 +7,9 @@ For each size: generates (or reuses, cached under var/bench/) a portfolio of tha
 disbursements (benchmarks/portfolio.py), creates a fresh PostgreSQL database, loads the real
 OFAC SDN and UN lists, then runs extract -> validate -> plan -> screen (every partition) ->
 decide -> publish in this process and prints one table: rows, wall seconds per stage, peak RSS
-of the process, rows/s end to end. The list load is set-up, not part of the run's time.
+of the process, rows/s end to end, this process's CPU seconds (the database server's are not in
+it) and the machine's load average before and after (a busy shared machine stretches wall time).
+The list load is set-up, not part of the run's time.
 Nothing here asserts a time; `make bench-e2e` runs it.
 """
 
@@ -113,7 +115,7 @@ def run_once(size: int, pg_url: str, data: Path, entities, profile: Path | None)
             store_version(session, load_files([data / path]), accept_shrink=True)
     current = settings()
     timings: dict[str, float] = {}
-    profiler = cProfile.Profile() if profile else None
+    profiler = cProfile.Profile(time.process_time) if profile else None  # CPU time: the machine is shared
 
     def timed(stage: str, call):
         started = time.perf_counter()
@@ -121,6 +123,7 @@ def run_once(size: int, pg_url: str, data: Path, entities, profile: Path | None)
         timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - started
         return result
 
+    load_before, cpu_before = os.getloadavg()[0], time.process_time()
     with PeakRss() as rss:
         if profiler:
             profiler.enable()
@@ -134,16 +137,17 @@ def run_once(size: int, pg_url: str, data: Path, entities, profile: Path | None)
             profiler.disable()
             profiler.dump_stats(str(profile))
     total = sum(timings.values())
-    return {"rows": size, **timings, "total": total, "peak_rss": rss.peak, "rows_per_s": size / total}
+    return {"rows": size, **timings, "total": total, "peak_rss": rss.peak, "rows_per_s": size / total,
+            "cpu": time.process_time() - cpu_before, "load": f"{load_before:.1f}/{os.getloadavg()[0]:.1f}"}
 
 
 def print_table(results: list[dict]) -> None:
-    header = ["rows", *STAGES, "total s", "peak RSS MiB", "rows/s"]
+    header = ["rows", *STAGES, "total s", "peak RSS MiB", "rows/s", "python CPU s", "load before/after"]
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
     for r in results:
         cells = [f"{r['rows']:,}", *(f"{r[s]:.1f}" for s in STAGES), f"{r['total']:.1f}",
-                 f"{r['peak_rss'] / 2**20:,.0f}", f"{r['rows_per_s']:,.0f}"]
+                 f"{r['peak_rss'] / 2**20:,.0f}", f"{r['rows_per_s']:,.0f}", f"{r['cpu']:.1f}", r["load"]]
         print("| " + " | ".join(cells) + " |")
 
 
