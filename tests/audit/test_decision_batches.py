@@ -137,3 +137,38 @@ def test_leaf_encoding_is_stable():
            "decided_by": "policy", "policy_hash": "p", "list_version_ids": [1, 2], "score": 91.5}
     assert batches.leaf_bytes(row) == '["r","D1","held","possible match: É","policy","p",[1,2],91.5]'.encode()
     assert merkle.leaf_hash(batches.leaf_bytes(row)) == hashlib.sha256(b"\x00" + batches.leaf_bytes(row)).digest()
+
+
+def _decisions(url):
+    with session_scope(url) as session:
+        rows = session.execute(text("SELECT disbursement_id, outcome, reason, score FROM decisions "
+                                    "WHERE decided_by = 'policy' ORDER BY disbursement_id")).all()
+        outcomes = session.execute(text(f"SELECT disbursement_id, outcome FROM run_items WHERE run_id = '{RUN}' "
+                                        "ORDER BY disbursement_id")).all()
+    return [tuple(r) for r in rows], [tuple(r) for r in outcomes]
+
+
+def test_a_batch_that_fails_leaves_nothing_half_written_and_a_retry_gives_the_same_outputs(decided, monkeypatch):
+    before = _decisions(decided)
+    sealed = []
+    real_record = batches.record
+
+    def record_then_fail_on_the_second_batch(session, run_id, decide_seq, number, rows):
+        event = real_record(session, run_id, decide_seq, number, rows)
+        if number == 2:
+            raise ConnectionError("database connection dropped mid-batch")
+        sealed.append(number)
+        return event
+
+    monkeypatch.setattr(batches, "record", record_then_fail_on_the_second_batch)
+    current = dataclasses.replace(settings(), db_url=decided)
+    with pytest.raises(ConnectionError):
+        decide(current, RUN, batch_size=4)
+    decisions, _ = _decisions(decided)
+    assert sealed == [1] and [d for d, *_ in decisions] == IDS[:4]  # batch 1 whole, nothing of batch 2
+    result, _ = _problems(decided)
+    assert (result.ok, result.batches, result.decisions) == (True, 1, 4)  # what was sealed is whole and consistent
+    monkeypatch.setattr(batches, "record", real_record)
+    decide(current, RUN, batch_size=4)
+    assert _decisions(decided) == before
+    assert _problems(decided)[0].ok
