@@ -23,12 +23,13 @@ export PATH := $(BIN):$(PATH)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 LOGICAL_DATE ?= $(shell date -u +%Y-%m-%d)
 
-.PHONY: help setup bytecode run test bench eval clean airflow-db store sample lists-sample print-env bench-1m browser
+.PHONY: help setup bytecode run test bench eval clean airflow-db store sample lists-sample print-env bench-1m bench-e2e browser
 
 help:
 	@echo "make run    set up (venv, pinned requirements, databases, sample data) and run vet_disbursements"
 	@echo "make test   set up and run the test suite (SQLite and PostgreSQL)"
 	@echo "make bench  screening benchmark     make eval   screening evaluation"
+	@echo "make bench-e2e  ingest -> publish on PostgreSQL for 10k, 100k and 1M generated disbursements"
 
 # Installed with compiled bytecode (PYTHONDONTWRITEBYTECODE=1 on these machines would otherwise
 # recompile every module at every start). uv compiles what it installs; compileall also covers
@@ -80,6 +81,11 @@ bench: $(STAMP)
 
 bench-1m: $(STAMP)
 	$(BIN)/python benchmarks/bench_screening.py --million $(BENCH_ARGS)
+
+# End to end on PostgreSQL; generated portfolios are cached in var/bench/. BENCH_E2E_ARGS="--sizes 10000 100000"
+bench-e2e: $(STAMP)
+	bash .ci/start-services
+	$(BIN)/python benchmarks/bench_e2e.py $(BENCH_E2E_ARGS)
 
 eval: $(STAMP)
 	$(BIN)/python -m aidvet.screening.evaluation $(EVAL_ARGS)

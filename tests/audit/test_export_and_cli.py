@@ -41,7 +41,8 @@ def test_export_bundles_everything_an_auditor_needs(published, tmp_path):
     assert verification["chain_ok"] and verification["run_anchor_ok"]
     events = [json.loads(line) for line in (out / "audit_events.jsonl").read_text().splitlines()]
     kinds = {e["kind"] for e in events}
-    assert {"run.started", "decision.automatic", "run.succeeded"} <= kinds
+    assert {"run.started", "decision.started", "decision.batch", "run.decided", "run.succeeded"} <= kinds
+    assert verification["decisions_ok"] and verification["decision_batches"] == 1
     assert "dag_runs" in json.loads((out / "airflow_history.json").read_text())
     assert all(e["at"].endswith("+00:00") for e in events)  # UTC with its offset
     assert decisions["decided_at"].str.endswith("+00:00").all()

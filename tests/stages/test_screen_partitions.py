@@ -53,3 +53,46 @@ def test_plan_splits_a_run_by_its_distinct_payees(sample_with_list, tmp_path):
     assert payees > 40
     assert plan(settings, run_id) == list(range(math.ceil(payees / 10)))  # 10 payees per partition
     assert plan(settings, run_id, cap=3) == [0, 1, 2]
+
+
+def test_each_distinct_party_is_screened_once_per_run_and_its_hits_reach_every_disbursement(sample_with_list,
+                                                                                          monkeypatch, tmp_path):
+    import dataclasses
+
+    from sqlalchemy import func, select
+
+    from aidvet.stages import screen
+    from aidvet.stages.extract import extract
+    from aidvet.stages.validate import validate
+    from aidvet.store.db import session_scope
+    from aidvet.store.models import Disbursement, RunItem, ScreeningHit
+
+    screened = []
+    real = screen.screen_parties
+
+    def counting(screener, parties_by_key):
+        screened.extend(parties_by_key)
+        return real(screener, parties_by_key)
+
+    monkeypatch.setattr(screen, "screen_parties", counting)
+    policy = tmp_path / "policy.toml"  # 10 payees per partition: several partitions on the sample
+    policy.write_text(sample_with_list.policy_path.read_text().replace("parties_per_partition = 2000",
+                                                                       "parties_per_partition = 10"))
+    sample_with_list = dataclasses.replace(sample_with_list, policy_path=policy)
+    run_id = validate(sample_with_list, extract(sample_with_list, "partitions-run"))
+    partitions = screen.plan(sample_with_list, run_id)
+    hit_rows = sum(screen.screen_partition(sample_with_list, run_id, p, len(partitions)) for p in partitions)
+    with session_scope(sample_with_list.db_url) as session:
+        reach = screen.PartyReach.of_run(session, run_id)
+        assert len(screened) == len(set(screened)) and set(screened) == set(reach.parties)
+        assert len(partitions) > 1 and len(reach.parties) < 320  # fewer parties than disbursements: shared
+        per_party = dict(session.execute(select(ScreeningHit.party_key, func.count(ScreeningHit.disbursement_id.distinct()))
+                                         .where(ScreeningHit.run_id == run_id).group_by(ScreeningHit.party_key)).all())
+        assert hit_rows > 0 and per_party
+        for party_key, disbursements in per_party.items():
+            if party_key.startswith("grants:") and reach.parties[party_key].role == "subrecipient":
+                paid = session.scalar(select(func.count()).select_from(Disbursement)
+                                      .join(RunItem, RunItem.disbursement_id == Disbursement.disbursement_id)
+                                      .where(RunItem.run_id == run_id, Disbursement.payee_key == party_key,
+                                             screen.without_quality_failures()))
+                assert disbursements == paid, party_key

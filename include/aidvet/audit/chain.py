@@ -38,19 +38,32 @@ def _iso(at: datetime) -> str:
 def append(session: Session, kind: str, *, actor: str = "aidvet", run_id: str | None = None,
            subject: str | None = None, payload: dict[str, Any] | None = None) -> AuditEvent:
     """Append one event inside the caller's transaction (it commits or rolls back with the action)."""
+    return append_many(session, [dict(kind=kind, actor=actor, run_id=run_id, subject=subject, payload=payload)])[0]
+
+
+def append_many(session: Session, events: list[dict[str, Any]]) -> list[AuditEvent]:
+    """Append events in order (each a dict of `append`'s keyword arguments, with `kind`), taking
+    the appender's lock and reading the chain's head once."""
+    if not events:
+        return []
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(727274)"))  # one appender at a time
-    last = session.scalar(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1))
-    prev_hash = last.hash if last else GENESIS
-    at = datetime.now(timezone.utc)
-    payload = json.loads(json.dumps(payload or {}, default=str))
-    event = AuditEvent(at=at, actor=actor, kind=kind, run_id=run_id, subject=subject, payload=payload,
-                       prev_hash=prev_hash,
-                       hash=event_hash(prev_hash, at, actor, kind, run_id, subject, payload))
-    event.signature = sign(event.hash)  # None without AIDVET_AUDIT_KEY
-    session.add(event)
-    session.flush()
-    return event
+    last = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1))
+    prev_hash = last or GENESIS
+    appended = []
+    for spec in events:
+        kind, actor = spec["kind"], spec.get("actor") or "aidvet"
+        run_id, subject = spec.get("run_id"), spec.get("subject")
+        at = datetime.now(timezone.utc)
+        payload = json.loads(json.dumps(spec.get("payload") or {}, default=str))
+        event = AuditEvent(at=at, actor=actor, kind=kind, run_id=run_id, subject=subject, payload=payload,
+                           prev_hash=prev_hash, hash=event_hash(prev_hash, at, actor, kind, run_id, subject, payload))
+        event.signature = sign(event.hash)  # None without AIDVET_AUDIT_KEY
+        session.add(event)
+        session.flush()  # one at a time: the sequence number must follow the chain's order
+        appended.append(event)
+        prev_hash = event.hash
+    return appended
 
 
 @dataclass

@@ -21,7 +21,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from aidvet import artifacts
-from aidvet.audit import chain
+from aidvet.audit import batches, chain
 from datetime import datetime, timezone
 
 from aidvet.audit.airflow_history import dag_run_history, dag_runs_since
@@ -133,7 +133,11 @@ def _verification(session: Session, manifest: dict) -> dict:
     result = chain.verify(session)
     anchor = manifest.get("audit_anchor")
     anchored = chain.check_anchor(session, anchor) if anchor else None
-    return {"chain_ok": result.ok, "events": result.events, "first_bad_seq": result.first_bad_seq,
+    decided = batches.BatchVerification()
+    if manifest.get("run_id"):
+        batches.verify_run(session, manifest["run_id"], decided)
+    return {"decisions_ok": decided.ok, "decision_batches": decided.batches,
+            "decision_problems": [str(p) for p in decided.problems], "chain_ok": result.ok, "events": result.events, "first_bad_seq": result.first_bad_seq,
             "problem": result.problem, "run_anchor": anchor, "run_anchor_ok": anchored}
 
 

@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import Float, case, cast, func, select, update
+from sqlalchemy import Float, case, cast, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from aidvet.audit import chain
@@ -35,25 +35,77 @@ class SyncResult:
 
 def sync_queue(session: Session, run_id: str, now: datetime | None = None) -> SyncResult:
     """Bring the queue in line with run `run_id`'s held items (call after its decide stage, in any
-    transaction; it only flushes). Safe to call again for the same run."""
+    transaction; it only flushes). Safe to call again for the same run. Set-based: the evidence
+    hashes are read once, matching items are found per chunk, and every open item the run no
+    longer holds on the same evidence is superseded by one statement."""
     now = now or datetime.now(timezone.utc)
     result = SyncResult()
+    held = {row.disbursement_id: row for row in session.execute(
+        select(RunItem.run_id, RunItem.disbursement_id, RunItem.reason, RunItem.best_score)
+        .where(RunItem.run_id == run_id, RunItem.outcome == "held"))}
     hits = _hits_by_disbursement(session, run_id)
-    outcomes = dict(session.execute(select(RunItem.disbursement_id, RunItem)
-                                    .where(RunItem.run_id == run_id)).all())
-    for disbursement_id, run_item in sorted(outcomes.items()):
-        current = None
-        if run_item.outcome == "held":
-            current = _queue_held(session, run_item, hits.get(disbursement_id, []), now, result)
-        _supersede_others(session, run_id, disbursement_id, current, now, result)
+    hashes = EvidenceHashes.for_hits(session, [hit for d in held for hit in hits.get(d, [])])
+    fingerprints = {d: hashes.evidence_hash(hits.get(d, [])) for d in held}
+    existing = _items_with_evidence(session, fingerprints)
+    rejoined = [item.id for item in existing.values() if item.last_run_id != run_id]
+    for chunk in _chunks(rejoined):
+        # Not a status change: leave `version` alone so a reviewer mid-decision is not refused.
+        session.execute(update(ReviewItem).where(ReviewItem.id.in_(chunk)).values(last_run_id=run_id),
+                        execution_options={"synchronize_session": False})
+    result.rejoined = len(rejoined)
+    queued = _queue_new(session, run_id, [held[d] for d in sorted(held) if d not in existing], hits, fingerprints, now)
+    result.queued = len(queued)
+    current = {item.disbursement_id: item.id for item in [*existing.values(), *queued]}
+    result.superseded = _supersede_others(session, run_id, current, now)
     session.flush()
+    for item in [obj for obj in session.identity_map.values() if isinstance(obj, ReviewItem)]:
+        session.expire(item)  # the bulk updates above bypassed the ORM
     return result
+
+
+class EvidenceHashes:
+    """Content hashes of the parties and listed entities behind a set of hits, read in bulk."""
+
+    def __init__(self, parties: dict[str, str], entities: dict[tuple[int, str], str]):
+        self.parties, self.entities = parties, entities
+
+    @classmethod
+    def for_hits(cls, session: Session, hits: list[ScreeningHit]) -> EvidenceHashes:
+        parties: dict[str, str] = {}
+        for chunk in _chunks(sorted({hit.party_key for hit in hits})):
+            parties.update(session.execute(select(Party.party_key, Party.content_hash)
+                                           .where(Party.party_key.in_(chunk))).all())
+        entities: dict[tuple[int, str], str] = {}
+        for version_id in {hit.list_version_id for hit in hits}:
+            wanted = sorted({hit.entity_id for hit in hits if hit.list_version_id == version_id})
+            for chunk in _chunks(wanted):
+                entities.update(((version_id, e), h) for e, h in session.execute(
+                    select(ListEntity.entity_id, ListEntity.content_hash)
+                    .where(ListEntity.version_id == version_id, ListEntity.entity_id.in_(chunk))))
+        return cls(parties, entities)
+
+    def evidence_hash(self, hits: list[ScreeningHit]) -> str:
+        pairs = sorted({(hit.party_key, self.party_hash(hit.party_key), hit.entity_id,
+                         self.entity_hash(hit.list_version_id, hit.entity_id)) for hit in hits})
+        return _fingerprint(pairs)
+
+    def party_hash(self, party_key: str) -> str:
+        return self.parties.get(party_key) or hashlib.sha256(party_key.encode("utf-8")).hexdigest()
+
+    def entity_hash(self, version_id: int, entity_id: str) -> str:
+        if (version_id, entity_id) not in self.entities:
+            raise ReviewError(f"listed entity {entity_id} is not in list version {version_id}")
+        return self.entities[(version_id, entity_id)]
 
 
 def evidence_hash(session: Session, hits: list[ScreeningHit]) -> str:
     """Fingerprint of (party, party content, listed entity, entity content) over an item's hits."""
     pairs = sorted({(hit.party_key, party_hash(session, hit.party_key), hit.entity_id,
                      entity_hash(session, hit.list_version_id, hit.entity_id)) for hit in hits})
+    return _fingerprint(pairs)
+
+
+def _fingerprint(pairs: list) -> str:
     body = json.dumps(pairs or NO_EVIDENCE, separators=(",", ":"))
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
@@ -81,56 +133,75 @@ def _hits_by_disbursement(session: Session, run_id: str) -> dict[str, list[Scree
     return grouped
 
 
-def _queue_held(session: Session, run_item: RunItem, hits: list[ScreeningHit], now: datetime,
-                result: SyncResult) -> ReviewItem:
-    fingerprint = evidence_hash(session, hits)
-    item = session.scalar(select(ReviewItem).where(ReviewItem.disbursement_id == run_item.disbursement_id,
-                                                   ReviewItem.evidence_hash == fingerprint))
-    if item is not None:
-        if item.last_run_id != run_item.run_id:
-            # Not a status change: leave `version` alone so a reviewer mid-decision is not refused.
-            session.execute(update(ReviewItem).where(ReviewItem.id == item.id)
-                            .values(last_run_id=run_item.run_id), execution_options={"synchronize_session": False})
-            session.refresh(item)
-            result.rejoined += 1
-        return item
-    best = hits[0] if hits else None
-    disbursement = session.get(Disbursement, run_item.disbursement_id)
-    source = session.scalar(select(ListVersion.source).where(ListVersion.id == best.list_version_id)) if best else None
-    item = ReviewItem(disbursement_id=run_item.disbursement_id, evidence_hash=fingerprint, run_id=run_item.run_id,
-                      last_run_id=run_item.run_id, status="pending", reason=run_item.reason,
-                      best_score=run_item.best_score if run_item.best_score is not None else (best.score if best else None),
-                      entity_id=best.entity_id if best else None, party_key=best.party_key if best else None,
-                      list_source=source, programs=_program_field({p for hit in hits for p in hit.programs or []}),
-                      terrorist=any(hit.terrorist for hit in hits), country=disbursement.country if disbursement else None,
-                      created_at=now, updated_at=now, version=1)
-    session.add(item)
+def _items_with_evidence(session: Session, fingerprints: dict[str, str]) -> dict[str, ReviewItem]:
+    """disbursement id -> its review item on exactly this evidence, where one exists."""
+    found = {}
+    for chunk in _chunks(sorted(fingerprints)):
+        for item in session.scalars(select(ReviewItem).where(ReviewItem.disbursement_id.in_(chunk))):
+            if fingerprints[item.disbursement_id] == item.evidence_hash:
+                found[item.disbursement_id] = item
+    return found
+
+
+def _queue_new(session: Session, run_id: str, held: list, hits: dict[str, list[ScreeningHit]],
+               fingerprints: dict[str, str], now: datetime) -> list[ReviewItem]:
+    ids = [row.disbursement_id for row in held]
+    countries: dict[str, str | None] = {}
+    for chunk in _chunks(ids):
+        countries.update(session.execute(select(Disbursement.disbursement_id, Disbursement.country)
+                                         .where(Disbursement.disbursement_id.in_(chunk))).all())
+    sources = dict(session.execute(select(ListVersion.id, ListVersion.source)).all())
+    items = []
+    for row in held:
+        evidence = hits.get(row.disbursement_id, [])
+        best = evidence[0] if evidence else None
+        items.append(ReviewItem(
+            disbursement_id=row.disbursement_id, evidence_hash=fingerprints[row.disbursement_id], run_id=run_id,
+            last_run_id=run_id, status="pending", reason=row.reason,
+            best_score=row.best_score if row.best_score is not None else (best.score if best else None),
+            entity_id=best.entity_id if best else None, party_key=best.party_key if best else None,
+            list_source=sources.get(best.list_version_id) if best else None,
+            programs=_program_field({p for hit in evidence for p in hit.programs or []}),
+            terrorist=any(hit.terrorist for hit in evidence), country=countries.get(row.disbursement_id),
+            created_at=now, updated_at=now, version=1))
+    session.add_all(items)
     session.flush()
-    chain.append(session, "review.queued", run_id=run_item.run_id, subject=subject(item.id),
-                 payload={"disbursement_id": item.disbursement_id, "evidence_hash": fingerprint,
-                          "reason": item.reason, "best_score": item.best_score, "entity_id": item.entity_id})
-    result.queued += 1
-    return item
+    chain.append_many(session, [dict(kind="review.queued", run_id=run_id, subject=subject(item.id),
+                                     payload={"disbursement_id": item.disbursement_id,
+                                              "evidence_hash": item.evidence_hash, "reason": item.reason,
+                                              "best_score": item.best_score, "entity_id": item.entity_id})
+                                for item in sorted(items, key=lambda i: i.id)])
+    return items
 
 
-def _supersede_others(session: Session, run_id: str, disbursement_id: str, current: ReviewItem | None,
-                      now: datetime, result: SyncResult) -> None:
-    query = select(ReviewItem).where(ReviewItem.disbursement_id == disbursement_id,
-                                     ReviewItem.status.in_(OPEN_STATUSES))
-    for item in session.scalars(query).all():
-        if current is not None and item.id == current.id:
-            continue
-        why = (f"held again by run {run_id} on different evidence (item {current.id})" if current is not None
-               else f"run {run_id} no longer holds this disbursement")
-        changed = session.execute(update(ReviewItem).where(ReviewItem.id == item.id, ReviewItem.version == item.version)
-                                  .values(status="superseded", version=item.version + 1, updated_at=now),
-                                  execution_options={"synchronize_session": False}).rowcount
-        if changed != 1:
-            continue  # a reviewer acted on it at this very moment; the next sync looks again
-        session.refresh(item)
-        chain.append(session, "review.superseded", run_id=run_id, subject=subject(item.id),
-                     payload={"disbursement_id": disbursement_id, "why": why})
-        result.superseded += 1
+def _supersede_others(session: Session, run_id: str, current: dict[str, int], now: datetime) -> int:
+    """Supersede, in one statement, every open item of a disbursement in this run that is not the
+    item the run holds it on: its evidence changed, or the run no longer holds it."""
+    stale_same_run = [item_id for item_id, disbursement_id in session.execute(
+        select(ReviewItem.id, ReviewItem.disbursement_id)
+        .where(ReviewItem.last_run_id == run_id, ReviewItem.status.in_(OPEN_STATUSES)))
+        if current.get(disbursement_id) != item_id]  # only when a run id is re-run on changed evidence
+    in_run = select(RunItem.disbursement_id).where(RunItem.run_id == run_id)
+    superseded = session.execute(
+        update(ReviewItem)
+        .where(ReviewItem.status.in_(OPEN_STATUSES), ReviewItem.disbursement_id.in_(in_run),
+               or_(ReviewItem.last_run_id != run_id, ReviewItem.id.in_(stale_same_run)))
+        .values(status="superseded", version=ReviewItem.version + 1, updated_at=now)
+        .returning(ReviewItem.id, ReviewItem.disbursement_id),
+        execution_options={"synchronize_session": False}).all()
+    events = []
+    for item_id, disbursement_id in sorted(superseded):
+        why = (f"held again by run {run_id} on different evidence (item {current[disbursement_id]})"
+               if disbursement_id in current else f"run {run_id} no longer holds this disbursement")
+        events.append(dict(kind="review.superseded", run_id=run_id, subject=subject(item_id),
+                           payload={"disbursement_id": disbursement_id, "why": why}))
+    chain.append_many(session, events)
+    return len(superseded)
+
+
+def _chunks(values: list, size: int = 5000):
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
 
 
 def _program_field(programs: set[str]) -> str:

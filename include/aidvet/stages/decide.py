@@ -2,54 +2,126 @@
 list everything else is held ("screening unavailable"); a hit at or above the hold threshold
 (lower for designated terrorists) holds, unless every holding hit is on the whitelist with both
 sides unchanged; the rest is cleared. Every decision is recorded with its policy hash, list
-versions and score, and written to the audit trail; held items enter the review queue."""
+versions and score; each batch of decisions is sealed in the audit trail by one chained event
+carrying its Merkle root (aidvet.audit.batches); held items enter the review queue."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime, timezone
+from types import SimpleNamespace
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
-from aidvet.audit import chain
+from aidvet.audit import batches, chain
 from aidvet.compliance.holds import Hold, compute_holds
 from aidvet.config import Settings
 from aidvet.policy import Policy, load_policy
 from aidvet.review.queue import sync_queue
 from aidvet.review.whitelist import clearing_entries
 from aidvet.stages.failure import records_failure
+from aidvet.store import bulk
 from aidvet.store.db import session_scope
-from aidvet.store.models import Decision, Run, RunItem, ScreeningHit
+from aidvet.store.run_items import quality_failures_text
+from aidvet.store.models import Decision, Run, RunItem, ScreeningHit, WhitelistEntry
 
 SCREENING_UNAVAILABLE = "screening unavailable"
 
 
+BATCH_SIZE = 10_000
+
+
 @records_failure("decide")
-def decide(settings: Settings, run_id: str) -> dict[str, int]:
+def decide(settings: Settings, run_id: str, batch_size: int = BATCH_SIZE) -> dict[str, int]:
+    """Decide the run in batches of run items (by disbursement id): each batch's decisions, run
+    item outcomes and chained `decision.batch` event (Merkle root of its decisions) commit or roll
+    back together. A retry starts over and writes the same decisions."""
     policy = load_policy(settings.policy_path)
     now = datetime.now(timezone.utc)
     with session_scope(settings.db_url) as session:
         run = session.get(Run, run_id)
         session.execute(delete(Decision).where(Decision.run_id == run_id, Decision.decided_by == "policy"))
+        decide_seq = batches.start(session, run_id, {"batch_size": batch_size, "policy_hash": policy.sha256,
+                                                     "list_version_ids": run.list_version_ids})
         all_hits = list(session.scalars(select(ScreeningHit).where(ScreeningHit.run_id == run_id)))
-        hits = best_hits(all_hits, policy)
+        whitelisted = set(session.execute(select(WhitelistEntry.party_key, WhitelistEntry.entity_id)).all())
         holds = compute_holds(session, run_id, policy, now)  # 50 % rule, control, vetting validity
-        outcomes = Counter()
-        for item in session.scalars(select(RunItem).where(RunItem.run_id == run_id).order_by(RunItem.disbursement_id)):
-            item.outcome, item.reason, item.best_score = decide_item(item, run, hits.get(item.disbursement_id), policy)
-            if item.outcome == "held" and item.disbursement_id in hits:
-                item.outcome, item.reason = apply_whitelist(session, item, all_hits, policy, now)
-            item.outcome, item.reason = apply_hold(item.outcome, item.reason, holds.get(item.disbursement_id))
-            outcomes[item.outcome] += 1
-            session.add(Decision(run_id=run_id, disbursement_id=item.disbursement_id, outcome=item.outcome,
-                                 reason=item.reason, policy_hash=policy.sha256,
-                                 list_version_ids=run.list_version_ids, score=item.best_score))
-            chain.append(session, "decision.automatic", run_id=run_id, subject=item.disbursement_id,
-                         payload={"outcome": item.outcome, "reason": item.reason, "score": item.best_score,
-                                  "policy_hash": policy.sha256, "list_version_ids": run.list_version_ids})
-        session.flush()
-        sync_queue(session, run_id)
+    hits_by_item: dict[str, list[ScreeningHit]] = {}
+    for hit in all_hits:
+        hits_by_item.setdefault(hit.disbursement_id, []).append(hit)
+    context = DecideContext(run, policy, best_hits(all_hits, policy), hits_by_item, whitelisted, holds, now)
+    outcomes: Counter = Counter()
+    after, number = None, 0
+    while True:
+        with session_scope(settings.db_url) as session:
+            items = _next_items(session, run_id, after, batch_size)
+            if not items:
+                break
+            number += 1
+            rows = [context.decision_row(session, item) for item in items]
+            _store_batch(session, run_id, rows)
+            batches.record(session, run_id, decide_seq, number, rows)
+        outcomes.update(row["outcome"] for row in rows)
+        after = items[-1].disbursement_id
+    with session_scope(settings.db_url) as session:
+        queue = sync_queue(session, run_id)
+        chain.append(session, "run.decided", run_id=run_id, payload={
+            "decide_seq": decide_seq, "batches": number, "decisions": sum(outcomes.values()),
+            "outcomes": dict(outcomes), "queued": queue.queued, "superseded": queue.superseded})
     return dict(outcomes)
+
+
+@dataclass
+class DecideContext:
+    run: Run
+    policy: Policy
+    best: dict[str, ScreeningHit]
+    hits_by_item: dict[str, list[ScreeningHit]]
+    whitelisted: set[tuple[str, str]]  # (party, entity) pairs with any whitelist entry, valid or not
+    holds: dict[str, Hold]  # disbursement id -> compliance hold (ownership, control, re-vetting)
+    now: datetime
+
+    def decision_row(self, session, item) -> dict:
+        outcome, reason, score = decide_item(item, self.run, self.best.get(item.disbursement_id), self.policy)
+        if outcome == "held" and item.disbursement_id in self.best and self._may_be_whitelisted(item.disbursement_id):
+            held = SimpleNamespace(disbursement_id=item.disbursement_id, outcome=outcome, reason=reason)
+            outcome, reason = apply_whitelist(session, held, self.hits_by_item.get(item.disbursement_id, []),
+                                              self.policy, self.now)
+        outcome, reason = apply_hold(outcome, reason, self.holds.get(item.disbursement_id))
+        return {"run_id": self.run.run_id, "disbursement_id": item.disbursement_id, "outcome": outcome,
+                "reason": reason, "decided_by": "policy", "decided_at": self.now, "policy_hash": self.policy.sha256,
+                "list_version_ids": list(self.run.list_version_ids or []), "score": score}
+
+    def _may_be_whitelisted(self, disbursement_id: str) -> bool:
+        """Only an item whose every holding pair has some whitelist entry needs the full check."""
+        holding = [hit for hit in self.hits_by_item.get(disbursement_id, [])
+                   if hit.score >= self.policy.hold_threshold_for(hit.terrorist)]
+        return all((hit.party_key, hit.entity_id) in self.whitelisted for hit in holding)
+
+
+def _next_items(session, run_id: str, after: str | None, limit: int) -> list:
+    """The next `limit` run items after disbursement id `after`, in code-point order."""
+    key = batches.by_code_point(session, RunItem.disbursement_id)
+    query = select(RunItem.disbursement_id, quality_failures_text()).where(RunItem.run_id == run_id)
+    if after is not None:
+        query = query.where(key > after)
+    return [SimpleNamespace(disbursement_id=d, quality_failures=json.loads(failures) if failures != "[]" else [])
+            for d, failures in session.execute(query.order_by(key).limit(limit))]
+
+
+def _store_batch(session, run_id: str, rows: list[dict]) -> None:
+    """Insert the batch's decisions (one multi-row statement) and copy their outcomes onto the run
+    items in one UPDATE ... FROM."""
+    bulk.insert_rows(session, Decision, rows)
+    key = batches.by_code_point(session, Decision.disbursement_id)
+    session.execute(update(RunItem)
+                    .where(RunItem.run_id == run_id, Decision.run_id == run_id, Decision.decided_by == "policy",
+                           Decision.disbursement_id == RunItem.disbursement_id,
+                           key.between(rows[0]["disbursement_id"], rows[-1]["disbursement_id"]))
+                    .values(outcome=Decision.outcome, reason=Decision.reason, best_score=Decision.score),
+                    execution_options={"synchronize_session": False})
 
 
 def apply_whitelist(session, item: RunItem, hits: list[ScreeningHit], policy: Policy, now: datetime) -> tuple[str, str]:

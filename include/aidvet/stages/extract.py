@@ -28,7 +28,7 @@ from aidvet.sources.duplicates import resolve_duplicates
 from aidvet.sources.ingest import UNREADABLE
 from aidvet.sources.model import Disbursement, SourceBatch
 from aidvet.stages.failure import records_failure
-from aidvet.store import ingest, limits, models
+from aidvet.store import bulk, ingest, limits, models
 from aidvet.store.db import session_scope
 from aidvet.store.models import Run, RunItem
 from aidvet.store.run_lock import run_lock
@@ -82,8 +82,9 @@ def extract(settings: Settings, dag_run_id: str) -> str:
         if not enrolled:  # the run is recorded failed, with its inputs, before the error is raised
             runs.finish(session, run_id, status="failed", reason=NO_INPUT, stage="extract")
         else:
-            session.add_all(RunItem(run_id=run_id, disbursement_id=d, quality_failures=failures)
-                            for d, failures in sorted(enrolled.items()))
+            bulk.upsert(session, RunItem, ({"run_id": run_id, "disbursement_id": d, "quality_failures": failures,
+                                            "outcome": None, "reason": None, "best_score": None}
+                                           for d, failures in sorted(enrolled.items())))
             chain.append(session, "run.extracted", run_id=run_id, payload={"disbursements": len(enrolled)})
     if not enrolled:
         raise InputError(", ".join(settings.inputs), None, NO_INPUT)

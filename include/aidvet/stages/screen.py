@@ -1,11 +1,15 @@
 """Screen: every party a valid disbursement reaches (payee, the award's prime recipient, the
-payee's key individuals) against the run's list versions. Split into partitions so Airflow can
-spread them over workers; each partition replaces only its own hits, so a retry is safe."""
+payee's key individuals) against the run's list versions. The run's distinct parties are split
+into partitions so Airflow can spread them over workers: each party is screened once per run and
+its hits are recorded for every disbursement reaching it; each partition replaces only its own
+parties' hits, so a retry is safe."""
 
 from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from sqlalchemy import delete, distinct, func, select
@@ -18,8 +22,13 @@ from aidvet.policy import Policy, load_policy
 from aidvet.screening import Query, Screener
 from aidvet.stages import list_index
 from aidvet.stages.failure import records_failure
+from aidvet.store import bulk
 from aidvet.store.db import session_scope
+from aidvet.store.run_items import without_quality_failures
 from aidvet.store.models import Award, Disbursement, ListEntity, ListVersion, Party, Run, RunItem, ScreeningHit
+
+
+CHUNK = 5000
 
 
 def partition_of(disbursement_id: str, partitions: int) -> int:
@@ -73,35 +82,95 @@ def unavailable_reason(selection: versions.ListSelection, sources: set[str]) -> 
 
 @records_failure("screen")
 def screen_partition(settings: Settings, run_id: str, partition: int, partitions: int) -> int:
-    """Screen partition `partition` of `partitions` (as planned); returns how many hits it recorded."""
+    """Screen one partition of the distinct parties the run's valid disbursements reach (each party
+    belongs to exactly one partition, so it is screened once per run) and record each hit for every
+    disbursement reaching that party; returns how many hit rows it recorded."""
     policy = load_policy(settings.policy_path)
     with session_scope(settings.db_url) as session:
         run = session.get(Run, run_id)
-        items = [d for d in _valid_items(session, run_id) if partition_of(d.disbursement_id, partitions) == partition]
-        session.execute(delete(ScreeningHit).where(ScreeningHit.run_id == run_id,
-                                                   ScreeningHit.disbursement_id.in_([d.disbursement_id for d in items])))
+        reach = PartyReach.of_run(session, run_id)
+        mine = {key: party for key, party in reach.parties.items()
+                if partition_of(key, partitions) == partition}
+        for chunk in _chunks(sorted(mine)):
+            session.execute(delete(ScreeningHit).where(ScreeningHit.run_id == run_id, ScreeningHit.party_key.in_(chunk)))
         if run.screening_unavailable or not run.list_version_ids:
             return 0  # fail closed: decide holds everything with the reason recorded on the run
-        parties_by_item = _parties_by_item(session, items)
-        hits = _screen(session, settings, run, policy, parties_by_item)
-        session.add_all(hits)
-    return len(hits)
+        found = _screen(session, settings, run, policy, {key: [party] for key, party in mine.items()})
+        rows = list(_hit_rows(run, found, reach.disbursements_reaching(session, run_id, set(found))))
+        bulk.insert_rows(session, ScreeningHit, rows)
+    return len(rows)
 
 
-def _valid_items(session: Session, run_id: str) -> list[Disbursement]:
-    query = (select(Disbursement).join(RunItem, RunItem.disbursement_id == Disbursement.disbursement_id)
-             .where(RunItem.run_id == run_id))
-    items = session.execute(query.add_columns(RunItem.quality_failures)).all()
-    return [disbursement for disbursement, failures in items if not failures]
+ITEM_COLUMNS = (Disbursement.disbursement_id, Disbursement.payee_key, Disbursement.award_id, Disbursement.payee_name,
+                Disbursement.country)
 
 
-def _parties_by_item(session: Session, items: list[Disbursement]) -> dict[str, list[Party]]:
-    award_primes = dict(session.execute(select(Award.award_id, Award.prime_party_key)).all())
-    payee_keys = {d.payee_key for d in items if d.payee_key}
-    wanted = payee_keys | {award_primes.get(d.award_id) for d in items} - {None}
-    parties = {p.party_key: p for p in session.scalars(select(Party).where(Party.party_key.in_(wanted)))}
-    individuals = list(session.scalars(select(Party).where(Party.parent_key.in_(payee_keys))))
-    return parties_reached(items, award_primes, parties, individuals)
+@dataclass
+class PartyReach:
+    """The distinct parties a run's valid disbursements reach, and how: payee (a stored party, or a
+    payee known only by name), the award's prime recipient, the payee's key individuals."""
+
+    parties: dict[str, Party]
+    award_primes: dict[str, str | None]
+    individuals: dict[str, list[Party]]  # payee key -> its key individuals
+
+    @classmethod
+    def of_run(cls, session: Session, run_id: str) -> PartyReach:
+        award_primes = dict(session.execute(select(Award.award_id, Award.prime_party_key)).all())
+        payees, awards, by_name = set(), set(), {}
+        for item in _valid_items(session, run_id):
+            payees.add(item.payee_key)
+            awards.add(item.award_id)
+            by_name.setdefault(item.payee_name, item)
+        wanted = sorted((payees | {award_primes.get(a) for a in awards}) - {None})
+        parties: dict[str, Party] = {}
+        individuals: dict[str, list[Party]] = {}
+        for chunk in _chunks(wanted):
+            parties.update((p.party_key, p) for p in session.scalars(select(Party).where(Party.party_key.in_(chunk))))
+        for chunk in _chunks(sorted(payees - {None})):
+            for person in session.scalars(select(Party).where(Party.parent_key.in_(chunk))):
+                individuals.setdefault(person.parent_key, []).append(person)
+                parties[person.party_key] = person
+        reach = cls(parties, award_primes, individuals)
+        for item in by_name.values():
+            if item.payee_key not in parties or item.payee_key is None:
+                name_party = reach.name_party(item)
+                parties.setdefault(name_party.party_key, name_party)
+        return reach
+
+    @staticmethod
+    def name_party(item) -> Party:
+        """A payee known only by name in the disbursement row."""
+        return Party(party_key=f"name:{item.payee_name}", name=item.payee_name, kind="organization", role="payee",
+                     country=item.country, content_hash="")
+
+    def reached_by(self, item) -> list[str]:
+        """The keys of the parties one disbursement reaches, each once."""
+        payee = item.payee_key if item.payee_key in self.parties else self.name_party(item).party_key
+        keys = [payee, self.award_primes.get(item.award_id)]
+        keys += [person.party_key for person in self.individuals.get(item.payee_key, [])]
+        return [key for key in dict.fromkeys(keys) if key is not None]
+
+    def disbursements_reaching(self, session: Session, run_id: str, party_keys: set[str]) -> Iterator[tuple[str, str]]:
+        """(disbursement id, party key) for every valid disbursement reaching one of `party_keys`."""
+        if not party_keys:
+            return
+        for item in _valid_items(session, run_id):
+            for key in self.reached_by(item):
+                if key in party_keys:
+                    yield item.disbursement_id, key
+
+
+def _valid_items(session: Session, run_id: str) -> Iterator:
+    """The run's disbursements without quality failures, streamed in chunks (columns, not objects)."""
+    query = (select(*ITEM_COLUMNS).join(RunItem, RunItem.disbursement_id == Disbursement.disbursement_id)
+             .where(RunItem.run_id == run_id, without_quality_failures()).execution_options(yield_per=CHUNK))
+    yield from session.execute(query)
+
+
+def _chunks(values: list, size: int = CHUNK):
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
 
 
 def parties_reached(items, award_primes: dict, parties: dict, individuals: list) -> dict[str, list]:
@@ -136,12 +205,21 @@ def screen_parties(screener: Screener, parties_by_item: dict[str, list]) -> list
 
 
 def _screen(session: Session, settings: Settings, run: Run, policy: Policy,
-            parties_by_item: dict[str, list[Party]]) -> list[ScreeningHit]:
+            parties_by_key: dict[str, list[Party]]) -> dict[str, list[tuple[Party, object, int]]]:
+    """party key -> [(party, hit, list version id)] for every hit at or above the record threshold."""
     screener = list_index.screener(session, settings.artifact_root, run.list_version_ids, policy.record_threshold)
     version_of = dict(session.execute(select(ListEntity.entity_id, ListEntity.version_id)
                                       .where(ListEntity.version_id.in_(run.list_version_ids))).all())
-    return [ScreeningHit(run_id=run.run_id, disbursement_id=disbursement_id, party_key=party.party_key,
-                         list_version_id=version_of[hit.entity_id], entity_id=hit.entity_id, score=hit.score,
-                         matched_name=hit.matched_name, matched_alias=hit.matched_alias, programs=list(hit.programs),
-                         terrorist=hit.terrorist, explanation=hit.explanation, details=hit.details)
-            for disbursement_id, party, hit in screen_parties(screener, parties_by_item)]
+    found: dict[str, list[tuple[Party, object, int]]] = {}
+    for key, party, hit in screen_parties(screener, parties_by_key):
+        found.setdefault(key, []).append((party, hit, version_of[hit.entity_id]))
+    return found
+
+
+def _hit_rows(run: Run, found: dict[str, list], reaching: Iterable[tuple[str, str]]) -> Iterator[dict]:
+    for disbursement_id, key in reaching:
+        for party, hit, version_id in found[key]:
+            yield {"run_id": run.run_id, "disbursement_id": disbursement_id, "party_key": party.party_key,
+                   "list_version_id": version_id, "entity_id": hit.entity_id, "score": hit.score,
+                   "matched_name": hit.matched_name, "matched_alias": hit.matched_alias, "programs": list(hit.programs),
+                   "terrorist": hit.terrorist, "explanation": hit.explanation, "details": hit.details}

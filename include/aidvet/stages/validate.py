@@ -42,13 +42,14 @@ def validate(settings: Settings, run_id: str) -> str:
             artifacts.replace_folder(Path(docs), f"{quality_uri(settings, run_id)}/data_docs")
         upstream = failures_by_disbursement(frame, awards, award_result, parties, party_result)
         row_failures = {frame.at[i, "disbursement_id"]: reasons for i, reasons in result.row_failures.items()}
+        updates = []
         for index, disbursement_id in enumerate(frame["disbursement_id"]):
             reasons = row_failures.get(disbursement_id, []) + upstream.get(disbursement_id, [])
-            if not reasons:
-                continue
-            known = list(frame.at[frame.index[index], "quality_failures"] or [])  # e.g. "record could not be read"
-            session.execute(update(RunItem).where(RunItem.run_id == run_id, RunItem.disbursement_id == disbursement_id)
-                            .values(quality_failures=known + reasons))
+            if reasons:
+                known = list(frame.at[frame.index[index], "quality_failures"] or [])  # e.g. "record could not be read"
+                updates.append({"run_id": run_id, "disbursement_id": disbursement_id, "quality_failures": known + reasons})
+        if updates:  # one executemany by primary key, not a statement per row
+            session.execute(update(RunItem), updates)
         result.batch_failures += [f"grants: {f}" for f in award_result.batch_failures]
         result.batch_failures += [f"subrecipients: {f}" for f in party_result.batch_failures]
         chain.append(session, "run.validated", run_id=run_id,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,6 +12,7 @@ from aidvet.compliance.owners_quality import record_owners
 from aidvet.config import settings
 from aidvet.sources.model import SourceBatch
 from aidvet.store import models
+from aidvet.store.bulk import upsert
 
 
 def party_content_hash(party) -> str:
@@ -29,15 +29,14 @@ def record_batch(session: Session, batch: SourceBatch, format: str) -> models.So
         session.add(source_file)
     source_file.record_count, source_file.status, source_file.reason = len(batch.disbursements), "ingested", None
     session.flush()
-    for party in batch.parties:
-        session.merge(models.Party(**_columns_of(models.Party, asdict(party)), content_hash=party_content_hash(party)))
-    for award in batch.awards:
-        session.merge(models.Award(award_id=award.award_id, title=award.title, prime_party_key=award.prime_recipient,
-                                   country=award.country, source_file_id=source_file.id,
-                                   source_record=award.source_record))
-    for row in batch.disbursements:
-        session.merge(models.Disbursement(**_columns_of(models.Disbursement, asdict(row)), source_file_id=source_file.id))
-    session.flush()
+    upsert(session, models.Party, ({**_columns_of(models.Party, _fields(party)), "content_hash": party_content_hash(party)}
+                                   for party in batch.parties))
+    upsert(session, models.Award, [{"award_id": award.award_id, "title": award.title,
+                                    "prime_party_key": award.prime_recipient, "country": award.country,
+                                    "source_file_id": source_file.id, "source_record": award.source_record}
+                                   for award in batch.awards])
+    upsert(session, models.Disbursement, ({**_columns_of(models.Disbursement, _fields(row)),
+                                           "source_file_id": source_file.id} for row in batch.disbursements))
     if batch.owners:
         record_owners(session, batch, source_file, settings().expectations_dir)
     return source_file
@@ -52,6 +51,11 @@ def record_rejected_file(session: Session, path: str, sha256: str, format: str, 
     source_file.status, source_file.reason = "rejected", reason
     session.flush()
     return source_file
+
+
+def _fields(record) -> dict:
+    """A source record's fields (its dataclass attributes; flat, so no deep copy as asdict makes)."""
+    return dict(vars(record))
 
 
 def _columns_of(model, fields: dict) -> dict:

@@ -1,0 +1,176 @@
+"""End-to-end benchmark: a generated grants-CSV portfolio through every stage on PostgreSQL.
+
+    .venv/bin/python benchmarks/bench_e2e.py [--sizes 10000 100000 1000000] [--pg-url URL]
+                                             [--profile OUT.prof] [--data ../shared/data]
+
+For each size: generates (or reuses, cached under var/bench/) a portfolio of that many
+disbursements (benchmarks/portfolio.py), creates a fresh PostgreSQL database, loads the real
+OFAC SDN and UN lists, then runs extract -> validate -> plan -> screen (every partition) ->
+decide -> publish in this process and prints one table: rows, wall seconds per stage, peak RSS
+of the process, rows/s end to end, this process's CPU seconds (the database server's are not in
+it) and the machine's load average before and after (a busy shared machine stretches wall time).
+The list load is set-up, not part of the run's time.
+Nothing here asserts a time; `make bench-e2e` runs it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from portfolio import listed_names, write_portfolio  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+LISTS = ("lists/ofac/2021-04-25", "lists/un/consolidated-2025-04-19.xml")
+STAGES = ("extract", "validate", "screen", "decide", "publish")
+# The lists in ../shared/data are older than the production freshness window; the benchmark
+# measures speed, so its policy accepts them (everything else as in policy.toml).
+BENCH_POLICY_AGE = "max_age_days = { default = 100000 }"
+
+
+class PeakRss:
+    """Samples this process's resident memory (VmRSS) in a thread; `peak` in bytes."""
+
+    def __init__(self, interval: float = 0.1):
+        self.interval, self.peak, self._stop = interval, 0, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_):
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self):
+        while not self._stop.is_set():
+            self.peak = max(self.peak, _rss())
+            time.sleep(self.interval)
+
+
+def _rss() -> int:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def portfolio_for(size: int, data: Path, entities) -> Path:
+    folder = ROOT / "var" / "bench" / f"portfolio-{size}"
+    if not (folder / "disbursements.csv").is_file():
+        write_portfolio(folder, size, *listed_names(entities))
+    return folder
+
+
+def fresh_database(pg_url: str, name: str) -> str:
+    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(pg_url).set(database=name).render_as_string(hide_password=False)
+
+
+def bench_policy(folder: Path) -> Path:
+    text_ = (ROOT / "policy.toml").read_text(encoding="utf-8")
+    lines = [BENCH_POLICY_AGE if line.startswith("max_age_days") else line for line in text_.splitlines()]
+    path = folder / "policy.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def run_once(size: int, pg_url: str, data: Path, entities, profile: Path | None) -> dict:
+    from aidvet.config import settings
+    from aidvet.lists import load_files
+    from aidvet.lists.versions import store_version
+    from aidvet.stages.decide import decide
+    from aidvet.stages.extract import extract
+    from aidvet.stages.publish import publish
+    from aidvet.stages.screen import plan, screen_partition
+    from aidvet.stages.validate import validate
+    from aidvet.store.db import session_scope
+    from aidvet.store.migrate import upgrade
+
+    folder = portfolio_for(size, data, entities)
+    work = ROOT / "var" / "bench" / f"run-{size}"
+    work.mkdir(parents=True, exist_ok=True)
+    url = fresh_database(pg_url, f"aidvet_bench_{size}")
+    os.environ.update({"AIDVET_DB_URL": url, "AIDVET_INPUTS": str(folder), "AIDVET_ARTIFACT_ROOT": str(work / "artifacts"),
+                       "AIDVET_POLICY": str(bench_policy(work))})
+    upgrade(url)
+    with session_scope(url) as session:
+        for path in LISTS:
+            store_version(session, load_files([data / path]), accept_shrink=True)
+    current = settings()
+    timings: dict[str, float] = {}
+    profiler = cProfile.Profile(time.process_time) if profile else None  # CPU time: the machine is shared
+
+    def timed(stage: str, call):
+        started = time.perf_counter()
+        result = call()
+        timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - started
+        return result
+
+    load_before, cpu_before = os.getloadavg()[0], time.process_time()
+    with PeakRss() as rss:
+        if profiler:
+            profiler.enable()
+        run_id = timed("extract", lambda: extract(current, f"bench_{size}"))
+        timed("validate", lambda: validate(current, run_id))
+        for partition in timed("screen", lambda: plan(current, run_id)):
+            timed("screen", lambda: screen_partition(current, run_id, partition))
+        timed("decide", lambda: decide(current, run_id))
+        timed("publish", lambda: publish(current, run_id))
+        if profiler:
+            profiler.disable()
+            profiler.dump_stats(str(profile))
+    total = sum(timings.values())
+    return {"rows": size, **timings, "total": total, "peak_rss": rss.peak, "rows_per_s": size / total,
+            "cpu": time.process_time() - cpu_before, "load": f"{load_before:.1f}/{os.getloadavg()[0]:.1f}"}
+
+
+def print_table(results: list[dict]) -> None:
+    header = ["rows", *STAGES, "total s", "peak RSS MiB", "rows/s", "python CPU s", "load before/after"]
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for r in results:
+        cells = [f"{r['rows']:,}", *(f"{r[s]:.1f}" for s in STAGES), f"{r['total']:.1f}",
+                 f"{r['peak_rss'] / 2**20:,.0f}", f"{r['rows_per_s']:,.0f}", f"{r['cpu']:.1f}", r["load"]]
+        print("| " + " | ".join(cells) + " |")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--pg-url", default=os.environ.get("AIDVET_BENCH_PG_URL",
+                                                           "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"))
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--profile", type=Path, help="write a cProfile of the (last) run here")
+    args = parser.parse_args(argv)
+    from aidvet.lists import load_files
+
+    entities = [e for path in LISTS for e in load_files([args.data / path]).entities]
+    results = []
+    for size in args.sizes:
+        results.append(run_once(size, args.pg_url, args.data, entities, args.profile))
+        print_table(results[-1:])
+        sys.stdout.flush()
+    print()
+    print_table(results)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,106 @@
+"""Set-based writes: many rows per statement, never one ORM object per row.
+
+PostgreSQL: each chunk of rows is streamed with `COPY ... FROM STDIN` into a temporary table and
+moved with one `INSERT ... SELECT` (`ON CONFLICT (primary key) DO UPDATE` for an upsert). SQLite,
+in process, gets executemany of `INSERT [... ON CONFLICT DO UPDATE]`. An upsert replaces a stored
+row with the same key, as session.merge did row by row. Everything runs in the caller's
+transaction, so a batch commits or rolls back whole.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zlib
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import JSON, Table
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.orm import Session
+
+CHUNK_SIZE = 2000  # SQLite executemany
+COPY_CHUNK_SIZE = 50_000  # PostgreSQL COPY
+
+
+def insert_rows(session: Session, model, rows: Iterable[dict], chunk_size: int = CHUNK_SIZE) -> int:
+    """Insert rows (dicts of column values); returns how many."""
+    return _write(session, _table(model), rows, chunk_size, replace=False)
+
+
+def upsert(session: Session, model, rows: Iterable[dict], chunk_size: int = CHUNK_SIZE) -> int:
+    """Insert rows, replacing a stored row with the same primary key; of equal keys among `rows`
+    the last wins (one statement may not touch a key twice). Returns the number written."""
+    return _write(session, _table(model), rows, chunk_size, replace=True)
+
+
+def _table(model) -> Table:
+    return model if isinstance(model, Table) else model.__table__
+
+
+def _write(session: Session, table: Table, rows: Iterable[dict], chunk_size: int, replace: bool) -> int:
+    keys = [column.name for column in table.primary_key.columns]
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if postgres:
+        chunk_size = max(chunk_size, COPY_CHUNK_SIZE)
+    written, pending = 0, {}
+    for row in rows:
+        pending[tuple(row[k] for k in keys) if replace else len(pending)] = row
+        if len(pending) >= chunk_size:
+            written += _flush(session, table, list(pending.values()), keys, postgres, replace)
+            pending = {}
+    return written + _flush(session, table, list(pending.values()), keys, postgres, replace)
+
+
+def _flush(session: Session, table: Table, rows: list[dict], keys: list[str], postgres: bool, replace: bool) -> int:
+    if not rows:
+        return 0
+    if postgres:
+        return _copy(session, table, rows, keys, replace)
+    statement = sqlite.insert(table)
+    if replace:
+        statement = statement.on_conflict_do_update(
+            index_elements=keys, set_={c.name: statement.excluded[c.name] for c in table.columns if c.name not in keys})
+    session.execute(statement, rows)
+    return len(rows)
+
+
+def _copy(session: Session, table: Table, rows: list[dict], keys: list[str], replace: bool) -> int:
+    columns = [c for c in table.columns if c.name in rows[0]]
+    names = ", ".join(f'"{c.name}"' for c in columns)
+    staging = f"aidvet_copy_{table.name}_{zlib.crc32(names.encode()):08x}"  # its columns only, no constraints
+    cursor = session.connection().connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(f'CREATE TEMP TABLE IF NOT EXISTS {staging} ON COMMIT DROP AS '
+                       f'SELECT {names} FROM "{table.name}" WITH NO DATA')
+        cursor.execute(f"TRUNCATE {staging}")
+        cursor.copy_expert(f"COPY {staging} ({names}) FROM STDIN", _copy_text(rows, columns))
+        conflict = ""
+        if replace:
+            updates = ", ".join(f'"{c.name}" = EXCLUDED."{c.name}"' for c in columns if c.name not in keys)
+            conflict = f" ON CONFLICT ({', '.join(keys)}) DO " + (f"UPDATE SET {updates}" if updates else "NOTHING")
+        cursor.execute(f'INSERT INTO "{table.name}" ({names}) SELECT {names} FROM {staging}{conflict}')
+    finally:
+        cursor.close()
+    return len(rows)
+
+
+def _copy_text(rows: list[dict], columns) -> io.StringIO:
+    """Rows in COPY's text format: tab-separated, \\N for NULL, backslash escapes."""
+    json_columns = {c.name for c in columns if isinstance(c.type, JSON)}
+    lines = []
+    for row in rows:
+        lines.append("\t".join(_copy_value(row[c.name], c.name in json_columns) for c in columns))
+    return io.StringIO("\n".join(lines) + "\n")
+
+
+def _copy_value(value, is_json: bool) -> str:
+    if value is None:
+        return "\\N"
+    if is_json:
+        text = json.dumps(value)
+    elif isinstance(value, datetime):
+        text = value.isoformat()
+    else:
+        text = str(value)
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
