@@ -26,6 +26,7 @@ def decided(store_url, monkeypatch):
         source = SourceFile(sha256="f" * 64, path="grants.csv", format="grants-csv")
         session.add_all([source, Run(run_id=RUN, list_version_ids=[1])])
         session.flush()
+        chain.append(session, "run.started", run_id=RUN)  # as runs.start records it (verify cross-checks it)
         for n, disbursement_id in enumerate(IDS):
             session.add(Disbursement(disbursement_id=disbursement_id, amount="10", currency="USD",
                                      source_file_id=source.id, source_record=f"line {n + 2}"))
