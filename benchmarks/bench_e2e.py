@@ -7,7 +7,7 @@ For each size: generates (or reuses, cached under var/bench/) a portfolio of tha
 disbursements (benchmarks/portfolio.py), creates a fresh PostgreSQL database, loads the real
 OFAC SDN and UN lists, then runs extract -> validate -> plan -> screen (every partition) ->
 decide -> publish in this process and prints one table: rows, wall seconds per stage, peak RSS
-of the process, rows/s end to end, this process's CPU seconds (the database server's are not in
+of the process (overall and per stage), rows/s end to end, this process's CPU seconds (the database server's are not in
 it) and the machine's load average before and after (a busy shared machine stretches wall time).
 The list load is set-up, not part of the run's time.
 Nothing here asserts a time; `make bench-e2e` runs it.
@@ -117,10 +117,13 @@ def run_once(size: int, pg_url: str, data: Path, entities, profile: Path | None)
     timings: dict[str, float] = {}
     profiler = cProfile.Profile(time.process_time) if profile else None  # CPU time: the machine is shared
 
+    stage_peaks: dict[str, int] = {}
+
     def timed(stage: str, call):
-        started = time.perf_counter()
+        rss.peak, started = _rss(), time.perf_counter()  # the peak sampled from here on is this stage's
         result = call()
         timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - started
+        stage_peaks[stage] = max(stage_peaks.get(stage, 0), rss.peak, _rss())
         return result
 
     load_before, cpu_before = os.getloadavg()[0], time.process_time()
@@ -129,25 +132,27 @@ def run_once(size: int, pg_url: str, data: Path, entities, profile: Path | None)
             profiler.enable()
         run_id = timed("extract", lambda: extract(current, f"bench_{size}"))
         timed("validate", lambda: validate(current, run_id))
-        for partition in timed("screen", lambda: plan(current, run_id)):
-            timed("screen", lambda: screen_partition(current, run_id, partition))
+        partitions = timed("screen", lambda: plan(current, run_id))
+        for partition in partitions:
+            timed("screen", lambda: screen_partition(current, run_id, partition, len(partitions)))
         timed("decide", lambda: decide(current, run_id))
         timed("publish", lambda: publish(current, run_id))
         if profiler:
             profiler.disable()
             profiler.dump_stats(str(profile))
     total = sum(timings.values())
-    return {"rows": size, **timings, "total": total, "peak_rss": rss.peak, "rows_per_s": size / total,
+    return {"rows": size, **timings, "total": total, "peak_rss": max(stage_peaks.values()),
+            "stage_peaks": " / ".join(f"{stage_peaks[s] / 2**20:,.0f}" for s in STAGES), "rows_per_s": size / total,
             "cpu": time.process_time() - cpu_before, "load": f"{load_before:.1f}/{os.getloadavg()[0]:.1f}"}
 
 
 def print_table(results: list[dict]) -> None:
-    header = ["rows", *STAGES, "total s", "peak RSS MiB", "rows/s", "python CPU s", "load before/after"]
+    header = ["rows", *STAGES, "total s", "peak RSS MiB", "per stage MiB", "rows/s", "python CPU s", "load before/after"]
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
     for r in results:
         cells = [f"{r['rows']:,}", *(f"{r[s]:.1f}" for s in STAGES), f"{r['total']:.1f}",
-                 f"{r['peak_rss'] / 2**20:,.0f}", f"{r['rows_per_s']:,.0f}", f"{r['cpu']:.1f}", r["load"]]
+                 f"{r['peak_rss'] / 2**20:,.0f}", r["stage_peaks"], f"{r['rows_per_s']:,.0f}", f"{r['cpu']:.1f}", r["load"]]
         print("| " + " | ".join(cells) + " |")
 
 
