@@ -10,6 +10,7 @@ import hashlib
 import re
 import shutil
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,15 +73,23 @@ class Staging:
                 self.fs.rm(path, recursive=True)
 
     def write_bytes(self, name: str, data: bytes) -> None:
+        with self.writer(name) as handle:
+            handle.write(data)
+
+    @contextmanager
+    def writer(self, name: str):
+        """A binary file of the staging folder written piece by piece (a big table need not be in
+        memory at once); its sha256 is recorded once it is complete."""
         path = f"{self.staging}/{name}"
         try:
             self.fs.makedirs(self.fs._parent(path), exist_ok=True)
             with self.fs.open(path, "wb") as handle:
-                handle.write(data)
+                sink = HashingWriter(handle)
+                yield sink
         except OSError as error:
             raise ArtifactRootUnwritable(f"artifact root {self.root.url} is not writable: cannot write {path} "
                                          f"({error.strerror or error})") from None
-        self.sha256[name] = hashlib.sha256(data).hexdigest()
+        self.sha256[name] = sink.digest.hexdigest()
 
     def commit(self) -> str:
         if isinstance(self.fs, LocalFileSystem):
@@ -94,6 +103,28 @@ class Staging:
     def abort(self) -> None:
         if self.fs.exists(self.staging):
             self.fs.rm(self.staging, recursive=True)
+
+
+class HashingWriter:
+    """A write-only binary file that hashes what passes through it (enough of a file for pyarrow)."""
+
+    closed = False
+
+    def __init__(self, handle):
+        self.handle, self.digest, self.position = handle, hashlib.sha256(), 0
+
+    def write(self, data) -> int:
+        data = bytes(data)
+        self.digest.update(data)
+        self.handle.write(data)
+        self.position += len(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self.position
+
+    def flush(self) -> None:
+        self.handle.flush()
 
 
 def _replace_local_folder(staging: Path, target: Path) -> None:

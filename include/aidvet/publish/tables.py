@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
+from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from aidvet.publish.spreadsheet_safe import neutralize_frame
 
@@ -22,6 +25,7 @@ COLUMNS = {
     "quarantined": BASE_COLUMNS,
 }
 OUTCOMES = tuple(COLUMNS)
+CHUNK_ROWS = 200_000  # rows serialized at a time: a big run's table is written piece by piece
 
 
 def amounts_by_currency(frame: pd.DataFrame) -> dict[str, dict[str, str]]:
@@ -42,10 +46,27 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     return neutralize_frame(frame).to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
+def csv_chunks(frame: pd.DataFrame, rows: int = CHUNK_ROWS) -> Iterator[bytes]:
+    """`to_csv_bytes(frame)` in pieces of `rows` rows (the header with the first); joined, the same bytes."""
+    for start in range(0, max(len(frame), 1), rows):
+        part = neutralize_frame(frame.iloc[start:start + rows])
+        yield part.to_csv(index=False, header=start == 0, lineterminator="\n").encode("utf-8")
+
+
 def to_parquet_bytes(frame: pd.DataFrame) -> bytes:
     buffer = io.BytesIO()
     frame.astype("string").to_parquet(buffer, index=False, engine="pyarrow")
     return buffer.getvalue()
+
+
+def write_parquet(frame: pd.DataFrame, sink, rows: int = CHUNK_ROWS) -> None:
+    """`frame` as Parquet (every column text, as `to_parquet_bytes`) into the binary file `sink`,
+    one row group per `rows` rows, so only one piece is converted at a time."""
+    schema = pa.Schema.from_pandas(frame.iloc[:rows].astype("string"), preserve_index=False)
+    with pq.ParquetWriter(sink, schema) as writer:
+        for start in range(0, max(len(frame), 1), rows):
+            part = frame.iloc[start:start + rows].astype("string")
+            writer.write_table(pa.Table.from_pandas(part, schema=schema, preserve_index=False))
 
 
 def _decimal(amount) -> Decimal | None:

@@ -43,9 +43,12 @@ def publish(settings: Settings, run_id: str) -> str:
                                               "counts": manifest["counts"]}]
     staging = ArtifactRoot(settings.artifact_root).stage(run_id)
     try:
-        for outcome, table in frames.items():
-            staging.write_bytes(f"{outcome}.csv", tables.to_csv_bytes(table))
-            staging.write_bytes(f"{outcome}.parquet", tables.to_parquet_bytes(table))
+        for outcome, table in frames.items():  # piece by piece: a big run's file is never in memory whole
+            with staging.writer(f"{outcome}.csv") as sink:
+                for chunk in tables.csv_chunks(table):
+                    sink.write(chunk)
+            with staging.writer(f"{outcome}.parquet") as sink:
+                tables.write_parquet(table, sink)
         staging.write_bytes("vetting.csv", tables.to_csv_bytes(vetting))
         for name, table in inputs.items():
             staging.write_bytes(f"snapshot/{name}.parquet", tables.to_parquet_bytes(table))
