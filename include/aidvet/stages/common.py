@@ -10,6 +10,11 @@ from aidvet.store.models import Disbursement, RunItem, SourceFile
 
 DISBURSEMENT_FIELDS = ["disbursement_id", "award_id", "payee_key", "payee_name", "amount", "currency", "date",
                        "country", "source_record"]
+CHUNK_ROWS = 100_000
+# text many of a run's rows share (a payee's 20 disbursements, one source file): one string object
+# per distinct value instead of one per row, which is most of a big run's frame
+REPEATED_FIELDS = {"award_id", "payee_key", "payee_name", "currency", "date", "country", "source_file",
+                   "source_sha256", "outcome", "reason"}
 
 
 def run_disbursements(session: Session, run_id: str) -> pd.DataFrame:
@@ -23,7 +28,12 @@ def run_disbursements(session: Session, run_id: str) -> pd.DataFrame:
         .where(RunItem.run_id == run_id)
         .order_by(Disbursement.disbursement_id)
     )
-    rows = session.execute(query).mappings().all()
-    frame = pd.DataFrame(rows, columns=DISBURSEMENT_FIELDS + ["source_file", "source_sha256", "outcome", "reason",
-                                                               "best_score", "quality_failures"])
+    result = session.execute(query.execution_options(yield_per=CHUNK_ROWS))  # streamed, not all rows at once
+    names = DISBURSEMENT_FIELDS + ["source_file", "source_sha256", "outcome", "reason", "best_score", "quality_failures"]
+    values_by_column: list[list] = [[] for _ in names]
+    shared: list[dict | None] = [{} if name in REPEATED_FIELDS else None for name in names]
+    for partition in result.partitions():
+        for column, values, seen in zip(values_by_column, zip(*partition), shared):
+            column.extend(values if seen is None else [seen.setdefault(v, v) for v in values])
+    frame = pd.DataFrame(dict(zip(names, values_by_column)), columns=names)
     return frame.astype({name: "object" for name in DISBURSEMENT_FIELDS})
