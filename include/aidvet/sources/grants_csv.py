@@ -34,6 +34,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from collections.abc import Iterator
 from pathlib import Path
 
 from aidvet.errors import InputError
@@ -50,8 +51,9 @@ OWNER_COLUMNS = ("owned_id", "owner_id", "owner_name", "owner_kind", "share_perc
 FORMAT = "grants-csv"
 
 
-def read_rows(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
-    """(line number, row) pairs; the header must be exactly `columns`, in any order."""
+def read_rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, row) pairs, one at a time (a big export's rows are never all in memory as
+    dicts); the header must be exactly `columns`, in any order. Errors are raised as they are met."""
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -66,13 +68,11 @@ def read_rows(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str,
         detail = "; ".join(part for part in (
             f"missing {', '.join(missing)}" if missing else "", f"unexpected {', '.join(extra)}" if extra else "") if part)
         raise InputError(path, "line 1", f"header with columns {', '.join(columns)} ({detail})")
-    rows, start = [], reader.line_num + 1
     try:
-        for line, row in _numbered(reader, start):
-            rows.append((line, _checked_row(path, columns, line, row)))
+        for line, row in _numbered(reader, reader.line_num + 1):
+            yield line, _checked_row(path, columns, line, row)
     except csv.Error as error:
         raise InputError(path, f"line {reader.line_num}", f"well-formed CSV ({error})") from None
-    return rows
 
 
 def _numbered(reader, start: int):
@@ -128,9 +128,10 @@ def add_row(batch: SourceBatch, parties: dict, awards: dict, path: Path, line: i
     if prime_key:
         parties.setdefault(prime_key, Party(prime_key, row["prime_recipient_name"] or None, "organization", "prime",
                                             row["prime_recipient_country"] or None))
-    if payee_key:
-        parties.setdefault(payee_key, Party(payee_key, row["payee_name"] or None, row["payee_type"] or "organization",
-                                            row["payee_role"] or "subrecipient", row["payee_country"] or None))
+    if payee_key:  # the party's own key string, not a copy per disbursement (a payee has many)
+        payee = Party(payee_key, row["payee_name"] or None, row["payee_type"] or "organization",
+                      row["payee_role"] or "subrecipient", row["payee_country"] or None)
+        payee_key = parties.setdefault(payee_key, payee).party_key
     if row["award_id"]:
         awards.setdefault(row["award_id"], Award(row["award_id"], row["award_title"] or None, prime_key,
                                                  row["prime_recipient_country"] or None, str(path), f"line {line}"))
@@ -138,8 +139,14 @@ def add_row(batch: SourceBatch, parties: dict, awards: dict, path: Path, line: i
         disbursement_id=row["disbursement_id"] or f"{path.name}:line {line}",
         award_id=row["award_id"] or None, payee_key=payee_key, payee_name=row["payee_name"] or None,
         amount=row["amount"] or None, currency=row["currency"] or None, date=row["disbursement_date"] or None,
-        country=row["payee_country"] or None, source_file=str(path), source_record=f"line {line}",
+        country=row["payee_country"] or None, source_file=_shared(batch.source_file, str(path)),
+        source_record=f"line {line}",
     ))
+
+
+def _shared(kept: str, value: str) -> str:
+    """`value`, as the string object `kept` when equal (one object for a file's many rows)."""
+    return kept if value == kept else value
 
 
 def key_individual(row: dict[str, str], line: int) -> Party:
