@@ -124,9 +124,11 @@ def run_once(size: int, pg_url: str, data: Path, entities, profile: Path | None)
         result = call()
         timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - started
         stage_peaks[stage] = max(stage_peaks.get(stage, 0), rss.peak, _rss())
+        print(f"{size:,} rows: {stage} {timings[stage]:.1f} s so far, peak {stage_peaks[stage] / 2**20:,.0f} MiB",
+              file=sys.stderr, flush=True)  # progress, and the numbers so far if a long run is cut short
         return result
 
-    load_before, cpu_before = os.getloadavg()[0], time.process_time()
+    load_before, cpu_before, rss_before = os.getloadavg()[0], time.process_time(), _rss()
     with PeakRss() as rss:
         if profiler:
             profiler.enable()
@@ -142,12 +144,12 @@ def run_once(size: int, pg_url: str, data: Path, entities, profile: Path | None)
             profiler.dump_stats(str(profile))
     total = sum(timings.values())
     return {"rows": size, **timings, "total": total, "peak_rss": max(stage_peaks.values()),
-            "stage_peaks": " / ".join(f"{stage_peaks[s] / 2**20:,.0f}" for s in STAGES), "rows_per_s": size / total,
+            "stage_peaks": f"{rss_before / 2**20:,.0f} / " + " / ".join(f"{stage_peaks[s] / 2**20:,.0f}" for s in STAGES), "rows_per_s": size / total,
             "cpu": time.process_time() - cpu_before, "load": f"{load_before:.1f}/{os.getloadavg()[0]:.1f}"}
 
 
 def print_table(results: list[dict]) -> None:
-    header = ["rows", *STAGES, "total s", "peak RSS MiB", "per stage MiB", "rows/s", "python CPU s", "load before/after"]
+    header = ["rows", *STAGES, "total s", "peak RSS MiB", "MiB at start / per stage", "rows/s", "python CPU s", "load before/after"]
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
     for r in results:

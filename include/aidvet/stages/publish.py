@@ -51,7 +51,8 @@ def publish(settings: Settings, run_id: str) -> str:
                 tables.write_parquet(table, sink)
         staging.write_bytes("vetting.csv", tables.to_csv_bytes(vetting))
         for name, table in inputs.items():
-            staging.write_bytes(f"snapshot/{name}.parquet", tables.to_parquet_bytes(table))
+            with staging.writer(f"snapshot/{name}.parquet") as sink:
+                tables.write_parquet(table, sink)
         staging.write_bytes("report.html", report.render(manifest, frames, trend).encode("utf-8"))
         manifest["outputs"] = dict(sorted(staging.sha256.items()))
         staging.write_bytes("manifest.json", json.dumps(manifest, indent=2, sort_keys=True).encode("utf-8"))
