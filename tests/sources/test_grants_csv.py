@@ -57,3 +57,18 @@ def test_key_individuals_are_parties_of_their_payee(tmp_path):
            name="key_individuals.csv")
     person = [p for p in grants_csv.load(tmp_path).parties if p.role == "key_individual"][0]
     assert (person.kind, person.parent_key, person.id_number) == ("person", "grants:S1", "P123")
+
+
+def test_a_file_is_read_in_pieces_a_character_across_a_piece_boundary_is_text_a_bad_byte_past_it_is_named(tmp_path):
+    head, row, piece = f"{HEADER}\n".encode(), f"{ROW}\n".encode(), 1 << 20
+    rows = piece // len(row) + 2
+    text = head + row * rows
+    pad = piece - 1 - text.rindex("ó".encode(), 0, piece - 1)  # move an "ó" to straddle the first piece's end
+    text = text.replace(b",Title,", b",Title" + b"x" * pad + b",", 1)
+    path = tmp_path / "disbursements.csv"
+    path.write_bytes(text)
+    assert text[piece - 1:piece + 1] == "ó".encode()
+    assert len(grants_csv.load(tmp_path).disbursements) == rows
+    path.write_bytes(text + ROW.replace("ó", "\xf3").encode("latin-1") + b"\n")
+    with pytest.raises(InputError, match=f"line {rows + 2}: UTF-8"):
+        grants_csv.load(tmp_path)

@@ -32,8 +32,8 @@ Files are UTF-8 (a BOM is accepted). Values are kept as given; the quality gate 
 from __future__ import annotations
 
 import csv
+import codecs
 import hashlib
-import io
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -53,13 +53,32 @@ FORMAT = "grants-csv"
 
 def read_rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
     """(line number, row) pairs, one at a time (a big export's rows are never all in memory as
-    dicts); the header must be exactly `columns`, in any order. Errors are raised as they are met."""
+    dicts, nor is the file's text); the header must be exactly `columns`, in any order. Errors are
+    raised as they are met, an encoding error before any row."""
+    _check_utf8(path)
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        yield from _checked_rows(path, columns, csv.DictReader(handle, strict=True))
+
+
+def _check_utf8(path: Path) -> None:
+    """The whole file decodes as UTF-8 (read a megabyte at a time); else an InputError naming the line."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = path.read_bytes()[: error.start].count(b"\n") + 1
-        raise InputError(path, f"line {line}", "UTF-8 text (the export contract's encoding)") from None
-    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        data = path.read_bytes()  # only for the message: where the first bad byte is
+        try:
+            data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            line = data[: error.start].count(b"\n") + 1
+            raise InputError(path, f"line {line}", "UTF-8 text (the export contract's encoding)") from None
+        raise
+
+
+def _checked_rows(path: Path, columns: tuple[str, ...], reader: csv.DictReader):
     header = tuple(reader.fieldnames or ())
     if not header:
         raise InputError(path, None, f"a CSV header with columns {', '.join(columns)} (the file is empty)")
