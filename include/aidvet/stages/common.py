@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -35,5 +37,14 @@ def run_disbursements(session: Session, run_id: str) -> pd.DataFrame:
     for partition in result.partitions():
         for column, values, seen in zip(values_by_column, zip(*partition), shared):
             column.extend(values if seen is None else [seen.setdefault(v, v) for v in values])
-    frame = pd.DataFrame(dict(zip(names, values_by_column)), columns=names)
+    frame = pd.DataFrame({name: _text_column(values) if name in DISBURSEMENT_FIELDS else values
+                          for name, values in zip(names, values_by_column)}, columns=names)
     return frame.astype({name: "object" for name in DISBURSEMENT_FIELDS})
+
+
+def _text_column(values: list) -> pd.Series:
+    """An object column holding these very string objects (inferring a text dtype and casting back
+    would copy each one), missing values as pandas' text inference gives them (NaN once any is text)."""
+    if any(isinstance(value, str) for value in values):
+        values = [math.nan if value is None else value for value in values]
+    return pd.Series(values, dtype=object)
