@@ -19,7 +19,6 @@ import argparse
 import cProfile
 import os
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from memory import PeakRss, own_rss  # noqa: E402
 from portfolio import listed_names, write_portfolio  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,35 +36,6 @@ STAGES = ("extract", "validate", "screen", "decide", "publish")
 # The lists in ../shared/data are older than the production freshness window; the benchmark
 # measures speed, so its policy accepts them (everything else as in policy.toml).
 BENCH_POLICY_AGE = "max_age_days = { default = 100000 }"
-
-
-class PeakRss:
-    """Samples this process's resident memory (VmRSS) in a thread; `peak` in bytes."""
-
-    def __init__(self, interval: float = 0.1):
-        self.interval, self.peak, self._stop = interval, 0, threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *_):
-        self._stop.set()
-        self._thread.join()
-
-    def _run(self):
-        while not self._stop.is_set():
-            self.peak = max(self.peak, _rss())
-            time.sleep(self.interval)
-
-
-def _rss() -> int:
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-    return 0
 
 
 def portfolio_for(size: int, data: Path, entities) -> Path:
@@ -120,16 +91,16 @@ def run_once(size: int, pg_url: str, data: Path, entities, profile: Path | None)
     stage_peaks: dict[str, int] = {}
 
     def timed(stage: str, call):
-        rss.peak, started = _rss(), time.perf_counter()  # the peak sampled from here on is this stage's
+        rss.peak, started = own_rss(), time.perf_counter()  # the peak sampled from here on is this stage's
         result = call()
         timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - started
-        stage_peaks[stage] = max(stage_peaks.get(stage, 0), rss.peak, _rss())
+        stage_peaks[stage] = max(stage_peaks.get(stage, 0), rss.peak, own_rss())
         print(f"{size:,} rows: {stage} {timings[stage]:.1f} s so far, peak {stage_peaks[stage] / 2**20:,.0f} MiB",
               file=sys.stderr, flush=True)  # progress, and the numbers so far if a long run is cut short
         return result
 
-    load_before, cpu_before, rss_before = os.getloadavg()[0], time.process_time(), _rss()
-    with PeakRss() as rss:
+    load_before, cpu_before, rss_before = os.getloadavg()[0], time.process_time(), own_rss()
+    with PeakRss(own_rss, interval=0.1) as rss:
         if profiler:
             profiler.enable()
         run_id = timed("extract", lambda: extract(current, f"bench_{size}"))

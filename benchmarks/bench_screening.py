@@ -17,7 +17,6 @@ import os
 import random
 import resource
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from rapidfuzz import process
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate_names import generate  # noqa: E402
+from memory import PeakRss  # noqa: E402
 
 from aidvet.lists import load_files  # noqa: E402
 from aidvet.screening import DEFAULT_THRESHOLD, Query, Screener  # noqa: E402
@@ -34,51 +34,6 @@ from aidvet.screening.prepare import kind_of, prepare  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 LISTS = ("lists/ofac/2021-04-25", "lists/un/consolidated-2025-04-19.xml")
-
-
-class PeakRss:
-    """Samples the resident memory of this process and its children (the screening workers)."""
-
-    def __init__(self, interval: float = 0.05):
-        self.interval, self.peak, self._stop = interval, 0, threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *_):
-        self._stop.set()
-        self._thread.join()
-
-    def _run(self):
-        while not self._stop.is_set():
-            self.peak = max(self.peak, tree_rss(os.getpid()))
-            time.sleep(self.interval)
-
-
-def tree_rss(pid: int) -> int:
-    total = 0
-    for process_id in [pid, *children(pid)]:
-        try:
-            with open(f"/proc/{process_id}/status") as status:
-                for line in status:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1]) * 1024
-        except OSError:
-            continue
-    return total
-
-
-def children(pid: int) -> list[int]:
-    found = []
-    try:
-        for task in os.listdir(f"/proc/{pid}/task"):
-            with open(f"/proc/{pid}/task/{task}/children") as handle:
-                found.extend(int(child) for child in handle.read().split())
-    except OSError:
-        pass
-    return found
 
 
 def cpu_seconds() -> float:
