@@ -62,7 +62,7 @@ def bench_policy(folder: Path) -> Path:
     return path
 
 
-def run_once(size: int, pg_url: str, data: Path, entities, profile: Path | None) -> dict:
+def run_once(size: int, pg_url: str, data: Path, entities, profile: Path | None, db_prefix: str = "aidvet_bench") -> dict:
     from aidvet.config import settings
     from aidvet.lists import load_files
     from aidvet.lists.versions import store_version
@@ -77,7 +77,7 @@ def run_once(size: int, pg_url: str, data: Path, entities, profile: Path | None)
     folder = portfolio_for(size, data, entities)
     work = ROOT / "var" / "bench" / f"run-{size}"
     work.mkdir(parents=True, exist_ok=True)
-    url = fresh_database(pg_url, f"aidvet_bench_{size}")
+    url = fresh_database(pg_url, f"{db_prefix}_{size}")
     os.environ.update({"AIDVET_DB_URL": url, "AIDVET_INPUTS": str(folder), "AIDVET_ARTIFACT_ROOT": str(work / "artifacts"),
                        "AIDVET_POLICY": str(bench_policy(work))})
     upgrade(url)
@@ -136,13 +136,15 @@ def main(argv: list[str] | None = None) -> int:
                                                            "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"))
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--profile", type=Path, help="write a cProfile of the (last) run here")
+    parser.add_argument("--db-prefix", default=os.environ.get("AIDVET_BENCH_DB_PREFIX", "aidvet_bench"),
+                        help="name of the PostgreSQL database created per size: PREFIX_SIZE (dropped first)")
     args = parser.parse_args(argv)
     from aidvet.lists import load_files
 
     entities = [e for path in LISTS for e in load_files([args.data / path]).entities]
     results = []
     for size in args.sizes:
-        results.append(run_once(size, args.pg_url, args.data, entities, args.profile))
+        results.append(run_once(size, args.pg_url, args.data, entities, args.profile, args.db_prefix))
         print_table(results[-1:])
         sys.stdout.flush()
     print()
