@@ -11,7 +11,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func,
+                        literal_column)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -38,6 +39,7 @@ class Run(Base):
     counts: Mapped[dict[str, Any]] = mapped_column(default=dict)
     manifest_uri: Mapped[str | None] = mapped_column(Text)
     failed_stage: Mapped[str | None] = mapped_column(String(40))  # the stage an aborted run stopped in
+    screening_partitions: Mapped[int | None]  # how many partitions plan_screening split the run's parties into
     # every input of the run: [{path, sha256, format, status, reason, records}], rejected files too
     inputs: Mapped[list[Any] | None] = mapped_column(JSON)
 
@@ -73,6 +75,7 @@ class Party(Base):
 
 class Award(Base):
     __tablename__ = "awards"
+    __table_args__ = (Index("ix_awards_prime_party_key", "prime_party_key"),)
 
     award_id: Mapped[str] = mapped_column(String(250), primary_key=True)
     title: Mapped[str | None] = mapped_column(Text)
@@ -86,6 +89,7 @@ class Disbursement(Base):
     """An input disbursement as given; amounts stay text so a malformed value is kept, not lost."""
 
     __tablename__ = "disbursements"
+    __table_args__ = (Index("ix_disbursements_payee_key", "payee_key"), Index("ix_disbursements_award_id", "award_id"))
 
     disbursement_id: Mapped[str] = mapped_column(String(250), primary_key=True)
     award_id: Mapped[str | None] = mapped_column(String(250))
@@ -113,9 +117,42 @@ class RunItem(Base):
     best_score: Mapped[float | None] = mapped_column(Float)
 
 
+NAME_PREFIX = 100
+
+
+def name_prefix(column):
+    """The first characters of a name: what the name index holds (a whole 1,000-character name
+    could exceed PostgreSQL's limit on an index entry). Literal numbers, so that SQLite matches the
+    expression of a query to the index's."""
+    return func.substr(column, literal_column("1"), literal_column(str(NAME_PREFIX)))
+
+
+# a payee known only by name: screening finds the disbursements paying it by name
+Index("ix_disbursements_payee_name", name_prefix(Disbursement.payee_name))
+
+
+class RunParty(Base):
+    """A distinct party one run's valid disbursements reach, as screened, and the screening
+    partition it belongs to: written once by plan_screening, read partition by partition."""
+
+    __tablename__ = "run_parties"
+    __table_args__ = (Index("ix_run_parties_partition", "run_id", "partition"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[str] = mapped_column(ForeignKey("runs.run_id"))
+    partition: Mapped[int]
+    party_key: Mapped[str] = mapped_column(Text)  # `name:<payee name>` can be longer than a stored key
+    name: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(20))
+    country: Mapped[str | None] = mapped_column(String(80))
+    date_of_birth: Mapped[str | None] = mapped_column(String(40))
+    id_number: Mapped[str | None] = mapped_column(String(120))
+
+
 class ScreeningHit(Base):
     __tablename__ = "screening_hits"
-    __table_args__ = (Index("ix_screening_hits_run_item", "run_id", "disbursement_id"),)
+    __table_args__ = (Index("ix_screening_hits_run_item", "run_id", "disbursement_id"),
+                      Index("ix_screening_hits_run_party", "run_id", "party_key"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     run_id: Mapped[str] = mapped_column(ForeignKey("runs.run_id"))
