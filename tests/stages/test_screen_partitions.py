@@ -65,7 +65,8 @@ def test_each_distinct_party_is_screened_once_per_run_and_its_hits_reach_every_d
     from aidvet.stages.extract import extract
     from aidvet.stages.validate import validate
     from aidvet.store.db import session_scope
-    from aidvet.store.models import Disbursement, RunItem, ScreeningHit
+    from aidvet.store.models import Disbursement, Party, RunItem, RunParty, ScreeningHit
+    from aidvet.store.run_items import without_quality_failures
 
     screened = []
     real = screen.screen_parties
@@ -83,16 +84,19 @@ def test_each_distinct_party_is_screened_once_per_run_and_its_hits_reach_every_d
     partitions = screen.plan(sample_with_list, run_id)
     hit_rows = sum(screen.screen_partition(sample_with_list, run_id, p, len(partitions)) for p in partitions)
     with session_scope(sample_with_list.db_url) as session:
-        reach = screen.PartyReach.of_run(session, run_id)
-        assert len(screened) == len(set(screened)) and set(screened) == set(reach.parties)
-        assert len(partitions) > 1 and len(reach.parties) < 320  # fewer parties than disbursements: shared
+        recorded = dict(session.execute(select(RunParty.party_key, RunParty.partition)
+                                        .where(RunParty.run_id == run_id)).all())
+        assert len(screened) == len(set(screened)) and set(screened) == set(recorded)
+        assert len(partitions) > 1 and len(recorded) < 320  # fewer parties than disbursements: shared
+        assert set(recorded.values()) == set(partitions)
         per_party = dict(session.execute(select(ScreeningHit.party_key, func.count(ScreeningHit.disbursement_id.distinct()))
                                          .where(ScreeningHit.run_id == run_id).group_by(ScreeningHit.party_key)).all())
         assert hit_rows > 0 and per_party
         for party_key, disbursements in per_party.items():
-            if party_key.startswith("grants:") and reach.parties[party_key].role == "subrecipient":
+            party = session.get(Party, party_key)
+            if party_key.startswith("grants:") and party.role == "subrecipient":
                 paid = session.scalar(select(func.count()).select_from(Disbursement)
                                       .join(RunItem, RunItem.disbursement_id == Disbursement.disbursement_id)
                                       .where(RunItem.run_id == run_id, Disbursement.payee_key == party_key,
-                                             screen.without_quality_failures()))
+                                             without_quality_failures()))
                 assert disbursements == paid, party_key

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from sqlalchemy import delete, distinct, func, select
@@ -17,18 +15,16 @@ from sqlalchemy.orm import Session
 
 from aidvet.audit import chain
 from aidvet.config import Settings
+from aidvet.errors import AidvetError
 from aidvet.lists import versions
 from aidvet.policy import Policy, load_policy
 from aidvet.screening import Query, Screener
-from aidvet.stages import list_index
+from aidvet.stages import list_index, party_hits, reach
 from aidvet.stages.failure import records_failure
 from aidvet.store import bulk
 from aidvet.store.db import session_scope
-from aidvet.store.run_items import without_quality_failures
-from aidvet.store.models import Award, Disbursement, ListEntity, ListVersion, Party, Run, RunItem, ScreeningHit
-
-
-CHUNK = 5000
+from aidvet.store.models import (Award, Disbursement, ListEntity, ListVersion, Party, Run, RunItem, RunParty,
+                                 ScreeningHit)
 
 
 def partition_of(disbursement_id: str, partitions: int) -> int:
@@ -55,6 +51,10 @@ def plan(settings: Settings, run_id: str, cap: int | None = None) -> list[int]:
         run.screening_unavailable = unavailable_reason(selection, sources)
         partitions = partition_count(_distinct_payees(session, run_id), policy.parties_per_partition,
                                      policy.max_partitions, cap)
+        run.screening_partitions = partitions
+        bulk.analyze(session, *READ_BY_SCREENING)
+        _record_parties(session, run_id, partitions)
+        bulk.analyze(session, RunParty)
         if run.list_version_ids and not run.screening_unavailable:  # built once here, loaded by every partition
             list_index.stored_index(session, settings.artifact_root, run.list_version_ids)
         chain.append(session, "run.lists_selected", run_id=run_id,
@@ -70,6 +70,20 @@ def _distinct_payees(session: Session, run_id: str) -> int:
     return session.scalar(query) or 0
 
 
+# what screening joins, just written by extract and validate: planned on fresh statistics, a
+# partition looks its parties' disbursements up by index instead of scanning the run
+READ_BY_SCREENING = (RunItem, Disbursement, Party, Award)
+
+
+def _record_parties(session: Session, run_id: str, partitions: int) -> int:
+    """The run's screening work list: each distinct party its valid disbursements reach, with its
+    partition (a retried plan replaces the list)."""
+    session.execute(delete(RunParty).where(RunParty.run_id == run_id))
+    rows = ({**party._asdict(), "run_id": run_id, "partition": partition_of(party.party_key, partitions)}
+            for party in reach.run_parties(session, run_id))
+    return bulk.insert_rows(session, RunParty, rows)
+
+
 def unavailable_reason(selection: versions.ListSelection, sources: set[str]) -> str | None:
     """Fail closed: one stale, rejected or missing source is enough to stop clearing anything."""
     if selection.unusable_reason:
@@ -82,95 +96,31 @@ def unavailable_reason(selection: versions.ListSelection, sources: set[str]) -> 
 
 @records_failure("screen")
 def screen_partition(settings: Settings, run_id: str, partition: int, partitions: int) -> int:
-    """Screen one partition of the distinct parties the run's valid disbursements reach (each party
-    belongs to exactly one partition, so it is screened once per run) and record each hit for every
-    disbursement reaching that party; returns how many hit rows it recorded."""
+    """Screen one partition of the distinct parties the run's valid disbursements reach (plan
+    recorded them, each in exactly one partition, so each is screened once per run) and record each
+    hit for every disbursement reaching that party; returns how many hit rows it recorded. Reads
+    and writes only this partition's parties and their hits, in one transaction."""
     policy = load_policy(settings.policy_path)
     with session_scope(settings.db_url) as session:
         run = session.get(Run, run_id)
-        reach = PartyReach.of_run(session, run_id)
-        mine = {key: party for key, party in reach.parties.items()
-                if partition_of(key, partitions) == partition}
-        for chunk in _chunks(sorted(mine)):
-            session.execute(delete(ScreeningHit).where(ScreeningHit.run_id == run_id, ScreeningHit.party_key.in_(chunk)))
+        _check_planned(run, partition, partitions)
+        mine = (select(RunParty.party_key).where(RunParty.run_id == run_id, RunParty.partition == partition))
+        session.execute(delete(ScreeningHit).where(ScreeningHit.run_id == run_id, ScreeningHit.party_key.in_(mine)))
         if run.screening_unavailable or not run.list_version_ids:
             return 0  # fail closed: decide holds everything with the reason recorded on the run
-        found = _screen(session, settings, run, policy, {key: [party] for key, party in mine.items()})
-        rows = list(_hit_rows(run, found, reach.disbursements_reaching(session, run_id, set(found))))
-        bulk.insert_rows(session, ScreeningHit, rows)
-    return len(rows)
+        parties = session.execute(select(*(getattr(RunParty, f) for f in reach.PARTY_FIELDS))
+                                  .where(RunParty.run_id == run_id, RunParty.partition == partition)
+                                  .order_by(RunParty.party_key)).all()
+        found = _screen(session, settings, run, policy, {party.party_key: [party] for party in parties})
+        return party_hits.record(session, run_id, found)
 
 
-ITEM_COLUMNS = (Disbursement.disbursement_id, Disbursement.payee_key, Disbursement.award_id, Disbursement.payee_name,
-                Disbursement.country)
-
-
-@dataclass
-class PartyReach:
-    """The distinct parties a run's valid disbursements reach, and how: payee (a stored party, or a
-    payee known only by name), the award's prime recipient, the payee's key individuals."""
-
-    parties: dict[str, Party]
-    award_primes: dict[str, str | None]
-    individuals: dict[str, list[Party]]  # payee key -> its key individuals
-
-    @classmethod
-    def of_run(cls, session: Session, run_id: str) -> PartyReach:
-        award_primes = dict(session.execute(select(Award.award_id, Award.prime_party_key)).all())
-        payees, awards, by_name = set(), set(), {}
-        for item in _valid_items(session, run_id):
-            payees.add(item.payee_key)
-            awards.add(item.award_id)
-            by_name.setdefault(item.payee_name, item)
-        wanted = sorted((payees | {award_primes.get(a) for a in awards}) - {None})
-        parties: dict[str, Party] = {}
-        individuals: dict[str, list[Party]] = {}
-        for chunk in _chunks(wanted):
-            parties.update((p.party_key, p) for p in session.scalars(select(Party).where(Party.party_key.in_(chunk))))
-        for chunk in _chunks(sorted(payees - {None})):
-            for person in session.scalars(select(Party).where(Party.parent_key.in_(chunk))):
-                individuals.setdefault(person.parent_key, []).append(person)
-                parties[person.party_key] = person
-        reach = cls(parties, award_primes, individuals)
-        for item in by_name.values():
-            if item.payee_key not in parties or item.payee_key is None:
-                name_party = reach.name_party(item)
-                parties.setdefault(name_party.party_key, name_party)
-        return reach
-
-    @staticmethod
-    def name_party(item) -> Party:
-        """A payee known only by name in the disbursement row."""
-        return Party(party_key=f"name:{item.payee_name}", name=item.payee_name, kind="organization", role="payee",
-                     country=item.country, content_hash="")
-
-    def reached_by(self, item) -> list[str]:
-        """The keys of the parties one disbursement reaches, each once."""
-        payee = item.payee_key if item.payee_key in self.parties else self.name_party(item).party_key
-        keys = [payee, self.award_primes.get(item.award_id)]
-        keys += [person.party_key for person in self.individuals.get(item.payee_key, [])]
-        return [key for key in dict.fromkeys(keys) if key is not None]
-
-    def disbursements_reaching(self, session: Session, run_id: str, party_keys: set[str]) -> Iterator[tuple[str, str]]:
-        """(disbursement id, party key) for every valid disbursement reaching one of `party_keys`."""
-        if not party_keys:
-            return
-        for item in _valid_items(session, run_id):
-            for key in self.reached_by(item):
-                if key in party_keys:
-                    yield item.disbursement_id, key
-
-
-def _valid_items(session: Session, run_id: str) -> Iterator:
-    """The run's disbursements without quality failures, streamed in chunks (columns, not objects)."""
-    query = (select(*ITEM_COLUMNS).join(RunItem, RunItem.disbursement_id == Disbursement.disbursement_id)
-             .where(RunItem.run_id == run_id, without_quality_failures()).execution_options(yield_per=CHUNK))
-    yield from session.execute(query)
-
-
-def _chunks(values: list, size: int = CHUNK):
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
+def _check_planned(run: Run, partition: int, partitions: int) -> None:
+    if run.screening_partitions is None:
+        raise AidvetError(f"run {run.run_id}: screening was not planned (plan_screening records the run's parties)")
+    if partitions != run.screening_partitions or not 0 <= partition < partitions:
+        raise AidvetError(f"run {run.run_id}: partition {partition} of {partitions} asked for, but screening was "
+                          f"planned in {run.screening_partitions} partitions")
 
 
 def parties_reached(items, award_primes: dict, parties: dict, individuals: list) -> dict[str, list]:
@@ -205,21 +155,15 @@ def screen_parties(screener: Screener, parties_by_item: dict[str, list]) -> list
 
 
 def _screen(session: Session, settings: Settings, run: Run, policy: Policy,
-            parties_by_key: dict[str, list[Party]]) -> dict[str, list[tuple[Party, object, int]]]:
+            parties_by_key: dict[str, list]) -> dict[str, list[tuple[object, object, int]]]:
     """party key -> [(party, hit, list version id)] for every hit at or above the record threshold."""
     screener = list_index.screener(session, settings.artifact_root, run.list_version_ids, policy.record_threshold)
+    hits = screen_parties(screener, parties_by_key)
+    entity_ids = sorted({hit.entity_id for _, _, hit in hits})
     version_of = dict(session.execute(select(ListEntity.entity_id, ListEntity.version_id)
-                                      .where(ListEntity.version_id.in_(run.list_version_ids))).all())
-    found: dict[str, list[tuple[Party, object, int]]] = {}
-    for key, party, hit in screen_parties(screener, parties_by_key):
+                                      .where(ListEntity.version_id.in_(run.list_version_ids),
+                                             ListEntity.entity_id.in_(entity_ids))).all()) if entity_ids else {}
+    found: dict[str, list[tuple[object, object, int]]] = {}
+    for key, party, hit in hits:
         found.setdefault(key, []).append((party, hit, version_of[hit.entity_id]))
     return found
-
-
-def _hit_rows(run: Run, found: dict[str, list], reaching: Iterable[tuple[str, str]]) -> Iterator[dict]:
-    for disbursement_id, key in reaching:
-        for party, hit, version_id in found[key]:
-            yield {"run_id": run.run_id, "disbursement_id": disbursement_id, "party_key": party.party_key,
-                   "list_version_id": version_id, "entity_id": hit.entity_id, "score": hit.score,
-                   "matched_name": hit.matched_name, "matched_alias": hit.matched_alias, "programs": list(hit.programs),
-                   "terrorist": hit.terrorist, "explanation": hit.explanation, "details": hit.details}

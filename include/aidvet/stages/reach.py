@@ -1,0 +1,95 @@
+"""Which parties a run's money reaches, in SQL: a valid disbursement (no quality failure) reaches
+its payee (a stored party, or, when the payee has no stored party, `name:<payee name>`), the
+prime recipient of its award, and the payee's key individuals (parties whose parent is the payee).
+
+Two questions, each one set-based statement on SQLite and PostgreSQL: the run's distinct parties
+(once per run, by plan_screening), and the disbursements reaching some given parties (per
+partition, for the parties that hit; found through indexes, so the cost follows the hits, not the
+run's size).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sqlalchemy import FromClause, and_, exists, func, literal, null, or_, select, union
+from sqlalchemy.orm import Session
+
+from aidvet.store.models import Award, Disbursement, Party, RunItem, name_prefix
+from aidvet.store.run_items import without_quality_failures
+
+NAME_PARTY = "name:"  # key prefix of a payee known only by name
+PARTY_FIELDS = ("party_key", "name", "kind", "country", "date_of_birth", "id_number")  # what screening reads
+
+
+def _valid(run_id: str):
+    """Join condition: the disbursement is one of the run's items without quality failures."""
+    return and_(RunItem.run_id == run_id, RunItem.disbursement_id == Disbursement.disbursement_id,
+                without_quality_failures())
+
+
+def _name_only():
+    """The payee has no stored party (no key, or a key nothing was stored under)."""
+    return or_(Disbursement.payee_key.is_(None),
+               ~exists().where(Party.party_key == Disbursement.payee_key))
+
+
+def _name_party_key(payee_name):
+    return literal(NAME_PARTY) + payee_name
+
+
+def run_parties(session: Session, run_id: str) -> Iterator:
+    """The distinct parties the run's valid disbursements reach (rows of PARTY_FIELDS): stored
+    parties first, then payees known only by name (country: the lowest the run gives that name, so
+    that every retry screens the same query)."""
+    paid = (select(Disbursement.payee_key, Disbursement.award_id).distinct()
+            .join(RunItem, _valid(run_id)).cte("paid"))
+    payees = select(paid.c.payee_key).where(paid.c.payee_key.is_not(None))
+    primes = select(Award.prime_party_key).where(Award.award_id.in_(select(paid.c.award_id)))
+    stored = (select(*(getattr(Party, field) for field in PARTY_FIELDS))
+              .where(or_(Party.party_key.in_(payees), Party.party_key.in_(primes), Party.parent_key.in_(payees)))
+              .order_by(Party.party_key))
+    by_name = (select(_name_party_key(Disbursement.payee_name).label("party_key"), Disbursement.payee_name.label("name"),
+                      literal("organization").label("kind"), func.min(Disbursement.country).label("country"),
+                      null().label("date_of_birth"), null().label("id_number"))
+               .join(RunItem, _valid(run_id))
+               .where(Disbursement.payee_name.is_not(None), Disbursement.payee_name != "", _name_only())
+               .group_by(Disbursement.payee_name).order_by(Disbursement.payee_name))
+    seen = set()
+    for query in (stored, by_name):
+        for row in session.execute(query.execution_options(yield_per=5000)):
+            if row.party_key not in seen:  # a stored party whose key looks like a name party's wins
+                seen.add(row.party_key)
+                yield row
+
+
+def primes_among(session: Session, parties: FromClause) -> list[str]:
+    """The keys of `parties` that are some award's prime recipient. Asked first, because no planner
+    can tell from statistics that few hits (usually none) are primes, and a prime reaches many."""
+    return list(session.scalars(select(Award.prime_party_key).distinct()
+                                .where(Award.prime_party_key.in_(select(parties.c.party_key)))))
+
+
+def disbursements_reaching(run_id: str, parties: FromClause, primes: list[str]):
+    """(disbursement_id, party_key) of every valid disbursement of the run reaching one of
+    `parties` (a table or subquery with party_key and name columns; `primes`: those of them that
+    are prime recipients), each pair once."""
+    keys = select(parties.c.party_key)
+    payee = (select(Disbursement.disbursement_id, Disbursement.payee_key.label("party_key"))
+             .join(RunItem, _valid(run_id)).join(Party, Party.party_key == Disbursement.payee_key)
+             .where(Disbursement.payee_key.in_(keys)))
+    by_name = (select(Disbursement.disbursement_id, parties.c.party_key)
+               .join(RunItem, _valid(run_id))
+               .join(parties, and_(name_prefix(Disbursement.payee_name) == name_prefix(parties.c.name),
+                                   Disbursement.payee_name == parties.c.name,
+                                   parties.c.party_key == _name_party_key(Disbursement.payee_name)))
+               .where(_name_only()))
+    individual = (select(Disbursement.disbursement_id, Party.party_key)
+                  .join(Party, Party.parent_key == Disbursement.payee_key).join(RunItem, _valid(run_id))
+                  .where(Party.party_key.in_(keys)))
+    routes = [payee, by_name, individual]
+    if primes:
+        routes.append(select(Disbursement.disbursement_id, Award.prime_party_key.label("party_key"))
+                      .join(Award, Award.award_id == Disbursement.award_id).join(RunItem, _valid(run_id))
+                      .where(Award.prime_party_key.in_(primes)))
+    return union(*routes).subquery("reaching")
