@@ -16,12 +16,6 @@ from typing import Any
 
 import pandas as pd
 
-os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-
-import great_expectations as gx  # noqa: E402  (after the analytics switch)
-from great_expectations.checkpoint import UpdateDataDocsAction  # noqa: E402
-from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: E402
-
 RESULT_FORMAT = {"result_format": "COMPLETE"}
 DOCS_SITE = "aidvet_run"
 
@@ -44,8 +38,20 @@ def load_suite_json(expectations_dir: Path, name: str) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=1)
+def _gx():
+    """Great Expectations, imported when a suite first runs: a process that only reads the policy
+    (a screening partition, say) does not pay its import (seconds, and some 150 MB)."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")  # before the import reads it
+    import great_expectations
+
+    return great_expectations
+
+
 def _new_context():
-    context = gx.get_context(mode="ephemeral")
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = _gx().get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
     return context
 
@@ -65,7 +71,7 @@ def _batch_definition(context, name: str):
 def run_suite(frame: pd.DataFrame, suite_json: dict[str, Any], parameters: dict[str, Any],
               docs_dir: Path | None = None) -> QualityResult:
     """Validate `frame`; with `docs_dir`, also build Great Expectations Data Docs (HTML) there."""
-    suite = gx.ExpectationSuite(**json.loads(json.dumps(suite_json)))
+    suite = _gx().ExpectationSuite(**json.loads(json.dumps(suite_json)))
     data = frame.reset_index(drop=True)
     if docs_dir is None:
         batch = _batch_definition(_shared_context(), suite.name).get_batch(batch_parameters={"dataframe": data})
@@ -76,7 +82,9 @@ def run_suite(frame: pd.DataFrame, suite_json: dict[str, Any], parameters: dict[
 
 
 def _validate_with_data_docs(data: pd.DataFrame, suite, parameters: dict[str, Any], docs_dir: Path):
-    context = _new_context()  # a context of its own: its Data Docs site is this folder only
+    from great_expectations.checkpoint import UpdateDataDocsAction
+
+    gx, context = _gx(), _new_context()  # a context of its own: its Data Docs site is this folder only
     context.add_data_docs_site(DOCS_SITE, {
         "class_name": "SiteBuilder", "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
         "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)}})
