@@ -37,16 +37,18 @@ this task and the run: nothing of the batch is screened or published as cleared.
 PLAN_SCREENING = """
 **Plan screening.** Selects the newest accepted, fresh list version of each source. If none is
 usable (missing, rejected, older than its maximum age), records why: the run then fails closed
-and holds every valid disbursement with the reason "screening unavailable". Returns the
-partitions the screen task is mapped over: one per `[run] parties_per_partition` distinct payees
-(`policy.toml`), at most `max_partitions` and Airflow's `[core] max_map_length`.
+and holds every valid disbursement with the reason "screening unavailable". Records the
+run's distinct parties (payees, primes, key individuals) once, each with its partition, and
+returns the partitions the screen task is mapped over: one per `[run] parties_per_partition`
+distinct payees (`policy.toml`), at most `max_partitions` and Airflow's `[core] max_map_length`.
 """
 
 SCREEN_PARTITION = """
-**Screen (one partition).** Screens every party the partition's valid disbursements reach (payee,
-the award's prime recipient, the payee's key individuals) against the selected list versions,
-and stores each hit with its score, matched name and explanation. A retry replaces only this
-partition's hits.
+**Screen (one partition).** Screens the parties plan_screening put in this partition (each party
+of the run is in exactly one) against the selected list versions, and stores each hit, with its
+score, matched name and explanation, for every valid disbursement reaching that party (as payee,
+the award's prime recipient, or the payee's key individual). Its work follows its own parties
+and hits, not the run's size. A retry replaces only this partition's hits, in one transaction.
 """
 
 DECIDE = """

@@ -11,15 +11,16 @@ run's size).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import groupby
+from typing import NamedTuple
 
-from sqlalchemy import FromClause, and_, exists, func, literal, null, or_, select, union
+from sqlalchemy import FromClause, and_, exists, literal, or_, select, union
 from sqlalchemy.orm import Session
 
 from aidvet.store.models import Award, Disbursement, Party, RunItem, name_prefix
 from aidvet.store.run_items import without_quality_failures
 
 NAME_PARTY = "name:"  # key prefix of a payee known only by name
-PARTY_FIELDS = ("party_key", "name", "kind", "country", "date_of_birth", "id_number")  # what screening reads
 
 
 def _valid(run_id: str):
@@ -38,10 +39,31 @@ def _name_party_key(payee_name):
     return literal(NAME_PARTY) + payee_name
 
 
-def run_parties(session: Session, run_id: str) -> Iterator:
-    """The distinct parties the run's valid disbursements reach (rows of PARTY_FIELDS): stored
-    parties first, then payees known only by name (country: the lowest the run gives that name, so
-    that every retry screens the same query)."""
+class ScreenedParty(NamedTuple):
+    """A party as screening reads it."""
+
+    party_key: str
+    name: str | None
+    kind: str
+    country: str | None
+    date_of_birth: str | None
+    id_number: str | None
+
+
+PARTY_FIELDS = ScreenedParty._fields
+
+
+def name_party(payee_name: str, countries) -> ScreenedParty:
+    """A payee known only by name: one party per name, its country the lowest (by code point, the
+    same on every database and in replay) of the countries its disbursements give, so that every
+    retry screens the same query."""
+    return ScreenedParty(NAME_PARTY + payee_name, payee_name, "organization",
+                         min((c for c in countries if isinstance(c, str)), default=None), None, None)
+
+
+def run_parties(session: Session, run_id: str) -> Iterator[ScreenedParty]:
+    """The distinct parties the run's valid disbursements reach: stored parties first, then payees
+    known only by name."""
     paid = (select(Disbursement.payee_key, Disbursement.award_id).distinct()
             .join(RunItem, _valid(run_id)).cte("paid"))
     payees = select(paid.c.payee_key).where(paid.c.payee_key.is_not(None))
@@ -49,18 +71,19 @@ def run_parties(session: Session, run_id: str) -> Iterator:
     stored = (select(*(getattr(Party, field) for field in PARTY_FIELDS))
               .where(or_(Party.party_key.in_(payees), Party.party_key.in_(primes), Party.parent_key.in_(payees)))
               .order_by(Party.party_key))
-    by_name = (select(_name_party_key(Disbursement.payee_name).label("party_key"), Disbursement.payee_name.label("name"),
-                      literal("organization").label("kind"), func.min(Disbursement.country).label("country"),
-                      null().label("date_of_birth"), null().label("id_number"))
+    by_name = (select(Disbursement.payee_name, Disbursement.country).distinct()
                .join(RunItem, _valid(run_id))
                .where(Disbursement.payee_name.is_not(None), Disbursement.payee_name != "", _name_only())
-               .group_by(Disbursement.payee_name).order_by(Disbursement.payee_name))
+               .order_by(Disbursement.payee_name))
     seen = set()
-    for query in (stored, by_name):
-        for row in session.execute(query.execution_options(yield_per=5000)):
-            if row.party_key not in seen:  # a stored party whose key looks like a name party's wins
-                seen.add(row.party_key)
-                yield row
+    for row in session.execute(stored.execution_options(yield_per=5000)):
+        seen.add(row.party_key)
+        yield ScreenedParty(*row)
+    rows = session.execute(by_name.execution_options(yield_per=5000))
+    for payee_name, same_name in groupby(rows, key=lambda row: row.payee_name):
+        party = name_party(payee_name, (row.country for row in same_name))
+        if party.party_key not in seen:  # a stored party whose key looks like a name party's wins
+            yield party
 
 
 def primes_among(session: Session, parties: FromClause) -> list[str]:

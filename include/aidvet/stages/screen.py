@@ -124,17 +124,23 @@ def _check_planned(run: Run, partition: int, partitions: int) -> None:
 
 
 def parties_reached(items, award_primes: dict, parties: dict, individuals: list) -> dict[str, list]:
-    """disbursement id -> the parties its money reaches: payee, the award's prime, the payee's key individuals."""
+    """disbursement id -> the parties its money reaches: payee, the award's prime, the payee's key
+    individuals (in memory, for replay; a run asks the store, aidvet.stages.reach)."""
+    items = list(items)
     by_parent: dict[str, list] = {}
     for person in individuals:
         by_parent.setdefault(person.parent_key, []).append(person)
+    countries: dict[str, list] = {}
+    for d in items:
+        if d.payee_key not in parties and isinstance(d.payee_name, str) and d.payee_name:
+            countries.setdefault(d.payee_name, []).append(d.country)
+    by_name = {name: reach.name_party(name, given) for name, given in countries.items()}
     result = {}
     for d in items:
         keys = [d.payee_key, award_primes.get(d.award_id)]
         found = [parties[k] for k in dict.fromkeys(keys) if k in parties]
-        if d.payee_key not in parties:  # a payee known only by name in the disbursement row
-            found.append(Party(party_key=f"name:{d.payee_name}", name=d.payee_name, kind="organization",
-                               role="payee", country=d.country, content_hash=""))
+        if d.payee_name in by_name and d.payee_key not in parties:  # a payee known only by name
+            found.append(by_name[d.payee_name])
         result[d.disbursement_id] = found + by_parent.get(d.payee_key, [])
     return result
 
