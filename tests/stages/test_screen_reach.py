@@ -174,3 +174,27 @@ def test_a_partition_of_another_plan_is_refused(reach_settings):
     run_id, partitions = _planned(reach_settings)
     with pytest.raises(AidvetError, match=r"partition 0 of 3 asked for, but screening was planned in 7 partitions"):
         screen.screen_partition(reach_settings, run_id, 0, 3)
+
+
+def test_the_run_and_replay_agree_on_which_parties_each_disbursement_reaches(reach_settings):
+    from aidvet.store.models import Award, Disbursement, Party, RunItem
+    from aidvet.store.run_items import without_quality_failures
+
+    run_id, partitions = _planned(reach_settings)
+    for p in partitions:
+        screen.screen_partition(reach_settings, run_id, p, len(partitions))
+    with session_scope(reach_settings.db_url) as session:
+        valid = session.execute(select(Disbursement).join(RunItem, RunItem.disbursement_id == Disbursement.disbursement_id)
+                                .where(RunItem.run_id == run_id, without_quality_failures())).scalars().all()
+        stored = session.scalars(select(Party)).all()
+        replayed = screen.parties_reached(valid, dict(session.execute(select(Award.award_id, Award.prime_party_key)).all()),
+                                          {p.party_key: p for p in stored if not p.parent_key},
+                                          [p for p in stored if p.parent_key])
+        recorded = session.execute(select(*(getattr(RunParty, f) for f in screen.reach.PARTY_FIELDS))
+                                   .where(RunParty.run_id == run_id)).all()
+    in_replay = {p.party_key: (p.name, p.kind, p.country) for parties in replayed.values() for p in parties}
+    assert in_replay == {p.party_key: (p.name, p.kind, p.country) for p in recorded}  # the same queries screened
+    hits = _hits(reach_settings, run_id)
+    hit_parties = {h[2] for h in hits}
+    assert {(h[1], h[2]) for h in hits} == {(d, p.party_key) for d, parties in replayed.items()
+                                           for p in parties if p.party_key in hit_parties}
