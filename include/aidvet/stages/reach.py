@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from itertools import groupby
 from typing import NamedTuple
 
-from sqlalchemy import FromClause, and_, exists, literal, or_, select, union
-from sqlalchemy.orm import Session
+from sqlalchemy import FromClause, and_, case, exists, literal, null, or_, select, union, union_all
+from sqlalchemy.orm import Session, aliased
 
 from aidvet.store.models import Award, Disbursement, Party, RunItem, name_prefix
 from aidvet.store.run_items import without_quality_failures
@@ -63,25 +63,33 @@ def name_party(payee_name: str, countries) -> ScreenedParty:
 
 def run_parties(session: Session, run_id: str) -> Iterator[ScreenedParty]:
     """The distinct parties the run's valid disbursements reach: stored parties first, then payees
-    known only by name."""
-    paid = (select(Disbursement.payee_key, Disbursement.award_id).distinct()
-            .join(RunItem, _valid(run_id)).cte("paid"))
+    known only by name. One statement, one pass over the run's items."""
+    payee = aliased(Party)
+    by_name_only = or_(Disbursement.payee_key.is_(None), payee.party_key.is_(None))
+    paid = (select(Disbursement.payee_key, Disbursement.award_id,
+                   case((by_name_only, Disbursement.payee_name)).label("name"),
+                   case((by_name_only, Disbursement.country)).label("country")).distinct()
+            .join(RunItem, _valid(run_id)).outerjoin(payee, payee.party_key == Disbursement.payee_key)
+            .cte("paid"))
     payees = select(paid.c.payee_key).where(paid.c.payee_key.is_not(None))
     primes = select(Award.prime_party_key).where(Award.award_id.in_(select(paid.c.award_id)))
-    stored = (select(*(getattr(Party, field) for field in PARTY_FIELDS))
-              .where(or_(Party.party_key.in_(payees), Party.party_key.in_(primes), Party.parent_key.in_(payees)))
-              .order_by(Party.party_key))
-    by_name = (select(Disbursement.payee_name, Disbursement.country).distinct()
-               .join(RunItem, _valid(run_id))
-               .where(Disbursement.payee_name.is_not(None), Disbursement.payee_name != "", _name_only())
-               .order_by(Disbursement.payee_name))
+    party = select(literal(0).label("named_only"), *(getattr(Party, field) for field in PARTY_FIELDS))
+    # a union of three semi-joins, not one OR of three IN lists: PostgreSQL would run an OR's IN
+    # list too big for work_mem once per party
+    stored = union(party.where(Party.party_key.in_(payees)), party.where(Party.party_key.in_(primes)),
+                   party.where(Party.parent_key.in_(payees)))
+    by_name = (select(literal(1), paid.c.name, paid.c.name, literal("organization"), paid.c.country,
+                      null(), null()).distinct()
+               .where(paid.c.name.is_not(None), paid.c.name != ""))
+    query = union_all(stored.subquery().select(), by_name).order_by("named_only", "party_key")
     seen = set()
-    for row in session.execute(stored.execution_options(yield_per=5000)):
-        seen.add(row.party_key)
-        yield ScreenedParty(*row)
-    rows = session.execute(by_name.execution_options(yield_per=5000))
-    for payee_name, same_name in groupby(rows, key=lambda row: row.payee_name):
-        party = name_party(payee_name, (row.country for row in same_name))
+    rows = session.execute(query.execution_options(yield_per=5000))
+    for (named_only, key), group in groupby(rows, key=lambda row: (row.named_only, row.party_key)):
+        if not named_only:
+            seen.add(key)
+            yield ScreenedParty(*next(group)[1:])
+            continue
+        party = name_party(key, (row.country for row in group))
         if party.party_key not in seen:  # a stored party whose key looks like a name party's wins
             yield party
 
