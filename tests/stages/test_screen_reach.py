@@ -198,3 +198,19 @@ def test_the_run_and_replay_agree_on_which_parties_each_disbursement_reaches(rea
     hit_parties = {h[2] for h in hits}
     assert {(h[1], h[2]) for h in hits} == {(d, p.party_key) for d, parties in replayed.items()
                                            for p in parties if p.party_key in hit_parties}
+
+
+def test_a_payee_key_with_no_stored_party_is_reached_by_name(reach_settings):
+    from aidvet.store.models import Party
+
+    run_id = validate(reach_settings, extract(reach_settings, "reach-run"))
+    with session_scope(reach_settings.db_url) as session:  # no source writes such a key; the rule still holds
+        session.execute(delete(Party).where(Party.party_key == "grants:SUB-1"))
+    partitions = screen.plan(reach_settings, run_id)
+    for p in partitions:
+        screen.screen_partition(reach_settings, run_id, p, len(partitions))
+    reached: dict[str, set[str]] = {}
+    for _, disbursement_id, party_key, *_ in _hits(reach_settings, run_id):
+        reached.setdefault(party_key, set()).add(disbursement_id)
+    assert reached.pop("name:GULF CARTEL") == EXPECTED["grants:SUB-1"]
+    assert reached == {key: ids for key, ids in EXPECTED.items() if key != "grants:SUB-1"}

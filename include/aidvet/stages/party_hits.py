@@ -33,7 +33,8 @@ def record(session: Session, run_id: str, found: dict[str, list[tuple[object, ob
     session.execute(insert(STAGED), rows)
     bulk.analyze(session, STAGED)  # a few rows: their disbursements are looked up by index
     parties = select(STAGED.c.party_key, STAGED.c.name).distinct().subquery()
-    reaching = reach.disbursements_reaching(run_id, parties, reach.primes_among(session, parties))
+    by_name = any(key.startswith(reach.NAME_PARTY) for key in found)
+    reaching = reach.disbursements_reaching(run_id, parties, reach.primes_among(session, parties), by_name)
     columns = ["run_id", "disbursement_id", "party_key", *HIT_FIELDS]
     hits = (select(literal(run_id), reaching.c.disbursement_id, STAGED.c.party_key, *(STAGED.c[f] for f in HIT_FIELDS))
             .join_from(STAGED, reaching, reaching.c.party_key == STAGED.c.party_key))

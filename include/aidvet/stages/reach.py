@@ -29,12 +29,6 @@ def _valid(run_id: str):
                 without_quality_failures())
 
 
-def _name_only():
-    """The payee has no stored party (no key, or a key nothing was stored under)."""
-    return or_(Disbursement.payee_key.is_(None),
-               ~exists().where(Party.party_key == Disbursement.payee_key))
-
-
 def _name_party_key(payee_name):
     return literal(NAME_PARTY) + payee_name
 
@@ -101,26 +95,30 @@ def primes_among(session: Session, parties: FromClause) -> list[str]:
                                 .where(Award.prime_party_key.in_(select(parties.c.party_key)))))
 
 
-def disbursements_reaching(run_id: str, parties: FromClause, primes: list[str]):
+def disbursements_reaching(run_id: str, parties: FromClause, primes: list[str], by_name: bool):
     """(disbursement_id, party_key) of every valid disbursement of the run reaching one of
     `parties` (a table or subquery with party_key and name columns; `primes`: those of them that
-    are prime recipients), each pair once."""
+    are prime recipients; `by_name`: whether some are payees known only by name), each pair once."""
     keys = select(parties.c.party_key)
     payee = (select(Disbursement.disbursement_id, Disbursement.payee_key.label("party_key"))
              .join(RunItem, _valid(run_id)).join(Party, Party.party_key == Disbursement.payee_key)
              .where(Disbursement.payee_key.in_(keys)))
-    by_name = (select(Disbursement.disbursement_id, parties.c.party_key)
-               .join(RunItem, _valid(run_id))
-               .join(parties, and_(name_prefix(Disbursement.payee_name) == name_prefix(parties.c.name),
-                                   Disbursement.payee_name == parties.c.name,
-                                   parties.c.party_key == _name_party_key(Disbursement.payee_name)))
-               .where(_name_only()))
     individual = (select(Disbursement.disbursement_id, Party.party_key)
                   .join(Party, Party.parent_key == Disbursement.payee_key).join(RunItem, _valid(run_id))
                   .where(Party.party_key.in_(keys)))
-    routes = [payee, by_name, individual]
+    routes = [payee, individual]
     if primes:
         routes.append(select(Disbursement.disbursement_id, Award.prime_party_key.label("party_key"))
                       .join(Award, Award.award_id == Disbursement.award_id).join(RunItem, _valid(run_id))
                       .where(Award.prime_party_key.in_(primes)))
+    if by_name:
+        named = and_(name_prefix(Disbursement.payee_name) == name_prefix(parties.c.name),
+                     Disbursement.payee_name == parties.c.name,
+                     parties.c.party_key == _name_party_key(Disbursement.payee_name))
+        payee_by_name = select(Disbursement.disbursement_id, parties.c.party_key).join(RunItem, _valid(run_id))
+        routes.append(payee_by_name.join(parties, named).where(Disbursement.payee_key.is_(None)))  # the name index
+        # a key no party was stored under: no source writes one, so this scan finds nothing, but
+        # it keeps the rule whole
+        routes.append(payee_by_name.join(parties, named).where(
+            Disbursement.payee_key.is_not(None), ~exists().where(Party.party_key == Disbursement.payee_key)))
     return union(*routes).subquery("reaching")

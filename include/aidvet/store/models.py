@@ -127,8 +127,10 @@ def name_prefix(column):
     return func.substr(column, literal_column("1"), literal_column(str(NAME_PREFIX)))
 
 
-# a payee known only by name: screening finds the disbursements paying it by name
-Index("ix_disbursements_payee_name", name_prefix(Disbursement.payee_name))
+# a payee without a key, known only by name: screening finds the disbursements paying it by name
+# (partial: a run whose payees all have keys pays nothing to keep it)
+Index("ix_disbursements_payee_name", name_prefix(Disbursement.payee_name),
+      postgresql_where=Disbursement.payee_key.is_(None), sqlite_where=Disbursement.payee_key.is_(None))
 
 
 class RunParty(Base):

@@ -35,7 +35,8 @@ def upgrade() -> None:
     op.create_index('ix_screening_hits_run_party', 'screening_hits', ['run_id', 'party_key'], unique=False)
     op.create_index('ix_disbursements_payee_key', 'disbursements', ['payee_key'], unique=False)
     op.create_index('ix_disbursements_award_id', 'disbursements', ['award_id'], unique=False)
-    op.create_index('ix_disbursements_payee_name', 'disbursements', [sa.text(NAME_PREFIX)], unique=False)
+    op.create_index('ix_disbursements_payee_name', 'disbursements', [sa.text(NAME_PREFIX)], unique=False,
+                    postgresql_where=sa.text('payee_key IS NULL'), sqlite_where=sa.text('payee_key IS NULL'))
     op.create_index('ix_awards_prime_party_key', 'awards', ['prime_party_key'], unique=False)
 
 
