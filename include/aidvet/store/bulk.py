@@ -14,6 +14,7 @@ import json
 import zlib
 from collections.abc import Iterable
 from datetime import datetime
+from operator import itemgetter
 
 from sqlalchemy import JSON, Table
 from sqlalchemy.dialects import sqlite
@@ -44,8 +45,9 @@ def _write(session: Session, table: Table, rows: Iterable[dict], chunk_size: int
     if postgres:
         chunk_size = max(chunk_size, COPY_CHUNK_SIZE)
     written, pending = 0, {}
+    key_of = itemgetter(*keys)
     for row in rows:
-        pending[tuple(row[k] for k in keys) if replace else len(pending)] = row
+        pending[key_of(row) if replace else len(pending)] = row
         if len(pending) >= chunk_size:
             written += _flush(session, table, list(pending.values()), keys, postgres, replace)
             pending = {}
@@ -87,18 +89,20 @@ def _copy(session: Session, table: Table, rows: list[dict], keys: list[str], rep
 
 def _copy_text(rows: list[dict], columns) -> io.StringIO:
     """Rows in COPY's text format: tab-separated, \\N for NULL, backslash escapes."""
-    json_columns = {c.name for c in columns if isinstance(c.type, JSON)}
-    lines = []
-    for row in rows:
-        lines.append("\t".join(_copy_value(row[c.name], c.name in json_columns) for c in columns))
-    return io.StringIO("\n".join(lines) + "\n")
+    values_of = itemgetter(*(c.name for c in columns)) if len(columns) > 1 else (lambda row: (row[columns[0].name],))
+    json_flags = [isinstance(c.type, JSON) for c in columns]
+    lines = ["\t".join([value if value.__class__ is str and not is_json and value.isprintable() and "\\" not in value
+                         else _copy_value(value, is_json)  # plain text goes as it is; the rest is escaped
+                         for value, is_json in zip(values_of(row), json_flags)]) for row in rows]
+    lines.append("")
+    return io.StringIO("\n".join(lines))
 
 
 def _copy_value(value, is_json: bool) -> str:
     if value is None:
         return "\\N"
     if is_json:
-        text = json.dumps(value)
+        text = "[]" if value == [] else json.dumps(value)  # [] is most runs' quality_failures
     elif isinstance(value, datetime):
         text = value.isoformat()
     else:
