@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from aidvet.store import bulk
 from aidvet.store.db import session_scope
-from aidvet.store.models import Decision, Run, SourceFile
+from aidvet.store.models import Decision, Disbursement, Run, RunItem, SourceFile
 
 AWKWARD_TEXT = ["plain", "", "tab\there", "line\nbreak", "carriage\rreturn", "back\\slash", "\\N", "\\t literally",
                 "vertical\x0btab", "form\x0cfeed", "line\u2028separator", "nonbreaking\u00a0space", "emoji \U0001F600",
@@ -48,3 +48,24 @@ def test_upsert_replaces_a_stored_row_and_the_last_of_equal_keys_wins(store_url)
     with session_scope(store_url) as session:
         assert session.execute(select(SourceFile.id, SourceFile.path, SourceFile.format)
                                .order_by(SourceFile.id)).all() == [(1, "third\\path", "x"), (2, "other", "csv")]
+
+
+def test_update_rows_sets_the_given_columns_of_stored_rows_by_key_and_nothing_else(store_url):
+    with session_scope(store_url) as session:
+        session.add(Run(run_id="r1", policy_hash="p"))
+        bulk.upsert(session, SourceFile, [_file(1, "f", "csv")])
+        session.flush()
+        bulk.insert_rows(session, Disbursement, [{"disbursement_id": f"D{n}", "source_file_id": 1,
+                                                  "source_record": f"line {n}"} for n in range(3)])
+        bulk.insert_rows(session, RunItem, [{"run_id": "r1", "disbursement_id": f"D{n}", "quality_failures": [f"q{n}"],
+                                             "outcome": None, "reason": None, "best_score": None} for n in range(3)])
+    with session_scope(store_url) as session:
+        assert bulk.update_rows(session, RunItem, [
+            {"run_id": "r1", "disbursement_id": "D2", "outcome": "held", "reason": "tab\there \\N", "best_score": 91.5},
+            {"run_id": "r1", "disbursement_id": "D0", "outcome": "cleared", "reason": None, "best_score": None},
+            {"run_id": "r1", "disbursement_id": "D9", "outcome": "held", "reason": "not stored", "best_score": 1.0}]) == 3
+    with session_scope(store_url) as session:
+        assert session.execute(select(RunItem.disbursement_id, RunItem.quality_failures, RunItem.outcome,
+                                      RunItem.reason, RunItem.best_score).order_by(RunItem.disbursement_id)).all() == [
+            ("D0", ["q0"], "cleared", None, None), ("D1", ["q1"], None, None, None),
+            ("D2", ["q2"], "held", "tab\there \\N", 91.5)]

@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select
 
 from aidvet import artifacts, runs
 from aidvet.artifacts import ArtifactRoot
@@ -21,6 +21,7 @@ from aidvet.quality.recipients import (AWARD_COLUMNS, PARTY_COLUMNS, failures_by
                                        validate_parties)
 from aidvet.stages.failure import records_failure
 from aidvet.stages.common import run_disbursements
+from aidvet.store import bulk
 from aidvet.store.db import session_scope
 from aidvet.store.models import Award, Party, RunItem
 
@@ -48,8 +49,7 @@ def validate(settings: Settings, run_id: str) -> str:
             if reasons:
                 known = list(frame.at[frame.index[index], "quality_failures"] or [])  # e.g. "record could not be read"
                 updates.append({"run_id": run_id, "disbursement_id": disbursement_id, "quality_failures": known + reasons})
-        if updates:  # one executemany by primary key, not a statement per row
-            session.execute(update(RunItem), updates)
+        bulk.update_rows(session, RunItem, updates)  # set-based, not a statement per row
         result.batch_failures += [f"grants: {f}" for f in award_result.batch_failures]
         result.batch_failures += [f"subrecipients: {f}" for f in party_result.batch_failures]
         chain.append(session, "run.validated", run_id=run_id,
