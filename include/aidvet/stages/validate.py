@@ -43,10 +43,10 @@ def validate(settings: Settings, run_id: str) -> str:
             artifacts.replace_folder(Path(docs), f"{quality_uri(settings, run_id)}/data_docs")
         upstream = failures_by_disbursement(frame, awards, award_result, parties, party_result)
         row_failures = {frame.at[i, "disbursement_id"]: reasons for i, reasons in result.row_failures.items()}
-        updates = []
-        for index, disbursement_id in enumerate(frame["disbursement_id"]):
-            reasons = row_failures.get(disbursement_id, []) + upstream.get(disbursement_id, [])
-            if reasons:
+        updates, failing = [], set(row_failures) | set(upstream)
+        for index, disbursement_id in enumerate(frame["disbursement_id"] if failing else []):
+            if disbursement_id in failing:
+                reasons = row_failures.get(disbursement_id, []) + upstream.get(disbursement_id, [])
                 known = list(frame.at[frame.index[index], "quality_failures"] or [])  # e.g. "record could not be read"
                 updates.append({"run_id": run_id, "disbursement_id": disbursement_id, "quality_failures": known + reasons})
         bulk.update_rows(session, RunItem, updates)  # set-based, not a statement per row
