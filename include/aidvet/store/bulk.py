@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from operator import itemgetter
 
-from sqlalchemy import JSON, Table, bindparam, update
+from sqlalchemy import JSON, Table, bindparam, text, update
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
@@ -52,6 +52,14 @@ def update_rows(session: Session, model, rows: list[dict]) -> int:
                      .values({name: bindparam(name) for name in rows[0] if name not in keys}))
         session.execute(statement, [{**row, **{f"key_{k}": row[k] for k in keys}} for row in rows])
     return len(rows)
+
+
+def analyze(session: Session, *models) -> None:
+    """Refresh the planner's statistics of tables a stage just filled (PostgreSQL): until autovacuum
+    gets to them, the next stage's joins are planned for the row counts before the load."""
+    if session.get_bind().dialect.name == "postgresql":
+        for model in models:
+            session.execute(text(f'ANALYZE "{_table(model).name}"'))
 
 
 def _table(model) -> Table:
