@@ -22,6 +22,7 @@ from aidvet.policy import Policy, load_policy
 from aidvet.review.queue import sync_queue
 from aidvet.review.whitelist import clearing_entries
 from aidvet.stages.failure import records_failure
+from aidvet.stages.gc_pause import cycle_collection_paused
 from aidvet.store import bulk
 from aidvet.store.db import session_scope
 from aidvet.store.run_items import NO_FAILURES, quality_failures_text
@@ -35,6 +36,7 @@ READ_ROWS = 50_000  # run item ids streamed at a time
 
 
 @records_failure("decide")
+@cycle_collection_paused
 def decide(settings: Settings, run_id: str, batch_size: int = BATCH_SIZE) -> dict[str, int]:
     """Decide the run in batches of run items (by disbursement id): each batch's decisions, run
     item outcomes and chained `decision.batch` event (Merkle root of its decisions) commit or roll

@@ -28,6 +28,7 @@ from aidvet.sources.duplicates import resolve_duplicates
 from aidvet.sources.ingest import UNREADABLE
 from aidvet.sources.model import Disbursement, SourceBatch
 from aidvet.stages.failure import records_failure
+from aidvet.stages.gc_pause import cycle_collection_paused
 from aidvet.store import bulk, ingest, limits, models
 from aidvet.store.db import session_scope
 from aidvet.store.models import Run, RunItem
@@ -60,6 +61,7 @@ class LoadedInput:
 
 
 @records_failure("extract", from_dag_run_id=True)
+@cycle_collection_paused
 def extract(settings: Settings, dag_run_id: str) -> str:
     """Start (or restart) the run and ingest its inputs; returns the run id."""
     run_id = runs.safe_run_id(dag_run_id)
