@@ -32,6 +32,8 @@ def _validate(*changes, **policy):
     ({"country": "Mexico"}, "country not an ISO 3166 alpha-2 code"),
     ({"date": "03/01/2026"}, "date missing or not YYYY-MM-DD"),
     ({"date": "1999-12-31"}, "date outside the configured window"),
+    ({"date": "2999-12-31"}, "date outside the configured window"),  # beyond nanosecond timestamps
+    ({"date": "1066-10-14"}, "date outside the configured window"),
     ({"award_id": "A-unknown"}, "award unknown"),
 ])
 def test_each_bad_row_is_named_with_its_failing_expectation(change, reason):
@@ -68,3 +70,14 @@ def test_schema_change_rejects_the_batch():
                        {"iso_4217_codes": ["MXN"], "iso_3166_codes": ["MX"], "known_award_ids": ["A1"],
                         "earliest_date": pd.Timestamp("2000-01-01"), "latest_date": pd.Timestamp("2100-01-01")})
     assert any("schema changed" in failure for failure in result.batch_failures)
+
+
+@pytest.mark.parametrize("other_date", ["2026-04-01", "2999-12-31"])
+def test_the_date_window_judges_alike_whether_or_not_every_date_fits_nanoseconds(other_date):
+    """One date beyond 2262 keeps the column at microseconds (judged value by value): the rows in
+    and out of the window are the same either way."""
+    _frame, result = _validate({}, {"date": "2000-01-01"}, {"date": "1999-12-31"}, {"date": other_date},
+                               {"date": "2027-01-01"}, max_bad_share=1, latest_date=pd.Timestamp("2026-12-31").date())
+    expected = [2, 4] + ([3] if other_date.startswith("2999") else [])
+    assert sorted(result.row_failures) == sorted(expected)
+    assert all(any(f.startswith("date outside the configured window") for f in result.row_failures[i]) for i in expected)

@@ -28,3 +28,19 @@ def test_differing_copies_all_become_stand_ins_whose_reason_names_every_copy():
     assert reason.startswith("disbursement id 'D1' not unique: 3 differing copies")
     assert all(f"/in/{x}.csv line 2" in reason for x in "abc") and "(iati)" in reason
     assert [d.amount for d in a.disbursements + b.disbursements] == ["1", "2"]  # values kept as given
+
+
+def test_batches_without_repeated_ids_are_left_as_they_are():
+    a, b = _batch("a", ("D1", "X", "1"), ("D2", "Y", "2")), _batch("b", ("D3", "X", "1"))
+    rows_a, rows_b = a.disbursements, b.disbursements
+    report = resolve_duplicates([("grants-csv", a), ("grants-csv", b)])
+    assert a.disbursements is rows_a and b.disbursements is rows_b
+    assert report.identical == {} and report.conflicting == {} and report.reasons == {}
+
+
+def test_reasons_follow_the_order_ids_are_first_met_and_untouched_rows_keep_their_place():
+    a = _batch("a", ("D9", "X", "1"), ("D5", "Y", "2"), ("D9", "X", "1"), ("D1", "Z", "3"), ("D5", "Y", "4"))
+    report = resolve_duplicates([("grants-csv", a)])
+    assert [d.disbursement_id for d in a.disbursements] == ["D9", "D5@" + "a" * 12 + ":line 3", "D1",
+                                                            "D5@" + "a" * 12 + ":line 6"]
+    assert report.identical == {0: 1} and report.conflicting == {0: 2}

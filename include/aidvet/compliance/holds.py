@@ -21,6 +21,7 @@ from aidvet.lists import versions
 from aidvet.lists.model import Entity
 from aidvet.screening import Query, Screener
 from aidvet.store.models import Award, Disbursement, OwnershipRelation, Party, Run, RunItem, ScreeningHit
+from aidvet.store.run_items import without_quality_failures
 
 OWNED = "owned 50% or more by designated persons"
 CONTROLLED = "controlled by a designated person"
@@ -81,11 +82,13 @@ def _matches_designated(graph: fifty_percent.Ownership, state: fifty_percent.Blo
                for e in state.owners)
 
 
-def _screenable(session: Session, run_id: str) -> list[Disbursement]:
-    rows = session.execute(select(Disbursement, RunItem.quality_failures)
+def _screenable(session: Session, run_id: str) -> list:
+    """(disbursement_id, payee_key, award_id) rows of the run's items that passed the quality gate:
+    three columns, not an ORM object (and a decoded failures list) per disbursement."""
+    return session.execute(select(Disbursement.disbursement_id, Disbursement.payee_key, Disbursement.award_id)
                            .join(RunItem, RunItem.disbursement_id == Disbursement.disbursement_id)
-                           .where(RunItem.run_id == run_id).order_by(Disbursement.disbursement_id)).all()
-    return [d for d, failures in rows if not failures]
+                           .where(RunItem.run_id == run_id, without_quality_failures())
+                           .order_by(Disbursement.disbursement_id)).all()
 
 
 def _graph(session: Session, run_id: str, policy, entities: list[Entity], targets: set[str]) -> fifty_percent.Ownership:

@@ -26,7 +26,7 @@ def snapshot_tables(session: Session, disbursements: pd.DataFrame) -> dict[str, 
     parties = session.scalars(select(Party).where(or_(Party.party_key.in_(payee_keys | prime_keys),
                                                       Party.parent_key.in_(payee_keys)))).all()
     frame = disbursements.copy()
-    frame["quality_failures"] = frame["quality_failures"].map(lambda failures: json.dumps(failures or []))
+    frame["quality_failures"] = frame["quality_failures"].map(lambda failures: json.dumps(failures) if failures else "[]")
     return {
         "disbursements": frame,
         "parties": pd.DataFrame([{c: getattr(p, c) for c in PARTY_COLUMNS} for p in parties], columns=PARTY_COLUMNS),

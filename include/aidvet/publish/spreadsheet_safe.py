@@ -30,7 +30,17 @@ def neutralize_frame(frame: pd.DataFrame) -> pd.DataFrame:
     from pandas.api.types import is_object_dtype, is_string_dtype
 
     def safe(column):
-        return column.map(neutralize) if is_object_dtype(column) or is_string_dtype(column) else column
+        if not (is_object_dtype(column) or is_string_dtype(column)):
+            return column
+        try:  # only the cells starting like a formula need a look of their own
+            risky = column.str.startswith(FORMULA_STARTS, na=False).astype(bool)
+        except (AttributeError, TypeError):  # a column of other objects than text
+            return column.map(neutralize)
+        if not risky.any():
+            return column
+        column = column.copy()
+        column[risky] = column[risky].map(neutralize)
+        return column
     return frame.apply(safe)
 
 

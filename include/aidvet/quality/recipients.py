@@ -39,8 +39,11 @@ def failures_by_disbursement(disbursements: pd.DataFrame, awards: pd.DataFrame, 
         label = "key individual" if parent else "payee"
         by_payee.setdefault(parent or key, []).extend(f"{label} {key}: {r}" for r in reasons)
     failures = {}
-    for row in disbursements.itertuples():
-        found = by_award.get(row.award_id, []) + by_payee.get(row.payee_key, [])
+    if not by_award and not by_payee:
+        return failures
+    for disbursement_id, award_id, payee_key in zip(disbursements["disbursement_id"], disbursements["award_id"],
+                                                    disbursements["payee_key"]):
+        found = by_award.get(award_id, []) + by_payee.get(payee_key, [])
         if found:
-            failures[row.disbursement_id] = found
+            failures[disbursement_id] = found
     return failures

@@ -11,7 +11,6 @@ source systems that differ are quarantined too (fail closed), the reason naming 
 from __future__ import annotations
 
 import dataclasses
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from aidvet.sources.model import Disbursement, SourceBatch
@@ -32,16 +31,10 @@ class DuplicateReport:
 def resolve_duplicates(batches: list[tuple[str, SourceBatch]]) -> DuplicateReport:
     """Drop identical copies and turn differing copies into quarantined stand-ins, in place.
     `batches` are (source system, batch) in input order."""
-    copies: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for b, (_system, batch) in enumerate(batches):
-        for r, row in enumerate(batch.disbursements):
-            copies[row.disbursement_id].append((b, r))
     report = DuplicateReport()
     drop: set[tuple[int, int]] = set()
     replace: dict[tuple[int, int], Disbursement] = {}
-    for d_id, places in copies.items():
-        if len(places) < 2:
-            continue
+    for d_id, places in _places_of_repeated_ids(batches).items():
         rows = [batches[b][1].disbursements[r] for b, r in places]
         if len({_content(row) for row in rows}) == 1:
             for b, r in places[1:]:
@@ -56,9 +49,31 @@ def resolve_duplicates(batches: list[tuple[str, SourceBatch]]) -> DuplicateRepor
             report.reasons[stand_in.disbursement_id] = reason
             report.conflicting[b] = report.conflicting.get(b, 0) + 1
     for b, (_system, batch) in enumerate(batches):
-        batch.disbursements = [replace.get((b, r), row) for r, row in enumerate(batch.disbursements)
-                               if (b, r) not in drop]
+        if b in report.identical or b in report.conflicting:  # a batch without repeated ids stays as it is
+            batch.disbursements = [replace.get((b, r), row) for r, row in enumerate(batch.disbursements)
+                                   if (b, r) not in drop]
     return report
+
+
+def _places_of_repeated_ids(batches: list[tuple[str, SourceBatch]]) -> dict[str, list[tuple[int, int]]]:
+    """id -> every (batch, row) position holding it, for the ids held more than once, in input
+    order. Only those ids get a list: a million unique ids cost one set, not a million lists."""
+    seen: set[str] = set()
+    repeated: set[str] = set()
+    for _system, batch in batches:
+        for row in batch.disbursements:
+            if row.disbursement_id in seen:
+                repeated.add(row.disbursement_id)
+            else:
+                seen.add(row.disbursement_id)
+    del seen
+    places: dict[str, list[tuple[int, int]]] = {}  # ids in the order they are first met
+    if repeated:
+        for b, (_system, batch) in enumerate(batches):
+            for r, row in enumerate(batch.disbursements):
+                if row.disbursement_id in repeated:
+                    places.setdefault(row.disbursement_id, []).append((b, r))
+    return places
 
 
 def _content(row: Disbursement) -> tuple:

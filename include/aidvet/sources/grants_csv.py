@@ -34,6 +34,7 @@ from __future__ import annotations
 import csv
 import codecs
 import hashlib
+from sys import intern
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -142,25 +143,34 @@ def load(path: Path) -> SourceBatch:
 
 
 def add_row(batch: SourceBatch, parties: dict, awards: dict, path: Path, line: int, row: dict[str, str]) -> None:
+    """One disbursement row: its record, and its payee, prime and award the first time they are met
+    (each is built once, not once per row). Text many rows repeat (names, dates, codes) is held as
+    one string object per value: a million rows share a few thousand."""
     prime_key = f"grants:{row['prime_recipient_id']}" if row["prime_recipient_id"] else None
     payee_key = f"grants:{row['payee_id']}" if row["payee_id"] else None
-    if prime_key:
-        parties.setdefault(prime_key, Party(prime_key, row["prime_recipient_name"] or None, "organization", "prime",
-                                            row["prime_recipient_country"] or None))
+    if prime_key and prime_key not in parties:
+        parties[prime_key] = Party(prime_key, row["prime_recipient_name"] or None, "organization", "prime",
+                                   row["prime_recipient_country"] or None)
     if payee_key:  # the party's own key string, not a copy per disbursement (a payee has many)
-        payee = Party(payee_key, row["payee_name"] or None, row["payee_type"] or "organization",
-                      row["payee_role"] or "subrecipient", row["payee_country"] or None)
-        payee_key = parties.setdefault(payee_key, payee).party_key
-    if row["award_id"]:
-        awards.setdefault(row["award_id"], Award(row["award_id"], row["award_title"] or None, prime_key,
-                                                 row["prime_recipient_country"] or None, str(path), f"line {line}"))
+        if payee_key not in parties:
+            parties[payee_key] = Party(payee_key, row["payee_name"] or None, row["payee_type"] or "organization",
+                                       row["payee_role"] or "subrecipient", row["payee_country"] or None)
+        payee_key = parties[payee_key].party_key
+    if row["award_id"] and row["award_id"] not in awards:
+        awards[row["award_id"]] = Award(row["award_id"], row["award_title"] or None, prime_key,
+                                        row["prime_recipient_country"] or None, str(path), f"line {line}")
     batch.disbursements.append(Disbursement(
         disbursement_id=row["disbursement_id"] or f"{path.name}:line {line}",
-        award_id=row["award_id"] or None, payee_key=payee_key, payee_name=row["payee_name"] or None,
-        amount=row["amount"] or None, currency=row["currency"] or None, date=row["disbursement_date"] or None,
-        country=row["payee_country"] or None, source_file=_shared(batch.source_file, str(path)),
+        award_id=_repeated(row["award_id"]), payee_key=payee_key, payee_name=_repeated(row["payee_name"]),
+        amount=row["amount"] or None, currency=_repeated(row["currency"]), date=_repeated(row["disbursement_date"]),
+        country=_repeated(row["payee_country"]), source_file=_shared(batch.source_file, str(path)),
         source_record=f"line {line}",
     ))
+
+
+def _repeated(value: str) -> str | None:
+    """A non-empty value as the one string object equal text shares (interned), else None."""
+    return intern(value) if value else None
 
 
 def _shared(kept: str, value: str) -> str:

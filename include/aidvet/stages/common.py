@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import pandas as pd
@@ -9,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from aidvet.store.models import Disbursement, RunItem, SourceFile
+from aidvet.store.run_items import NO_FAILURES, quality_failures_text
 
 DISBURSEMENT_FIELDS = ["disbursement_id", "award_id", "payee_key", "payee_name", "amount", "currency", "date",
                        "country", "source_record"]
@@ -24,19 +26,22 @@ def run_disbursements(session: Session, run_id: str) -> pd.DataFrame:
     columns = [getattr(Disbursement, name) for name in DISBURSEMENT_FIELDS]
     query = (
         select(*columns, SourceFile.path.label("source_file"), SourceFile.sha256.label("source_sha256"),
-               RunItem.outcome, RunItem.reason, RunItem.best_score, RunItem.quality_failures)
+               RunItem.outcome, RunItem.reason, RunItem.best_score, quality_failures_text().label("quality_failures"))
         .join(RunItem, RunItem.disbursement_id == Disbursement.disbursement_id)
         .join(SourceFile, SourceFile.id == Disbursement.source_file_id)
         .where(RunItem.run_id == run_id)
         .order_by(Disbursement.disbursement_id)
     )
-    result = session.execute(query.execution_options(yield_per=CHUNK_ROWS))  # streamed, not all rows at once
+    # Core rows, streamed: no ORM row processing, not all rows at once
+    result = session.connection().execute(query.execution_options(yield_per=CHUNK_ROWS))
     names = DISBURSEMENT_FIELDS + ["source_file", "source_sha256", "outcome", "reason", "best_score", "quality_failures"]
     values_by_column: list[list] = [[] for _ in names]
     shared: list[dict | None] = [{} if name in REPEATED_FIELDS else None for name in names]
     for partition in result.partitions():
-        for column, values, seen in zip(values_by_column, zip(*partition), shared):
+        *columns, failures = zip(*partition)
+        for column, values, seen in zip(values_by_column, columns, shared):
             column.extend(values if seen is None else [seen.setdefault(v, v) for v in values])
+        values_by_column[-1].extend([] if text == NO_FAILURES else json.loads(text) for text in failures)
     frame = pd.DataFrame({name: _text_column(values) if name in DISBURSEMENT_FIELDS else values
                           for name, values in zip(names, values_by_column)}, columns=names)
     return frame.astype({name: "object" for name in DISBURSEMENT_FIELDS})

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from types import SimpleNamespace
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 
 from aidvet.audit import batches, chain
 from aidvet.compliance.holds import Hold, compute_holds
@@ -22,18 +22,21 @@ from aidvet.policy import Policy, load_policy
 from aidvet.review.queue import sync_queue
 from aidvet.review.whitelist import clearing_entries
 from aidvet.stages.failure import records_failure
+from aidvet.stages.gc_pause import cycle_collection_paused
 from aidvet.store import bulk
 from aidvet.store.db import session_scope
-from aidvet.store.run_items import quality_failures_text
+from aidvet.store.run_items import NO_FAILURES, quality_failures_text
 from aidvet.store.models import Decision, Run, RunItem, ScreeningHit, WhitelistEntry
 
 SCREENING_UNAVAILABLE = "screening unavailable"
 
 
 BATCH_SIZE = 10_000
+READ_ROWS = 50_000  # run item ids streamed at a time
 
 
 @records_failure("decide")
+@cycle_collection_paused
 def decide(settings: Settings, run_id: str, batch_size: int = BATCH_SIZE) -> dict[str, int]:
     """Decide the run in batches of run items (by disbursement id): each batch's decisions, run
     item outcomes and chained `decision.batch` event (Merkle root of its decisions) commit or roll
@@ -51,20 +54,20 @@ def decide(settings: Settings, run_id: str, batch_size: int = BATCH_SIZE) -> dic
     hits_by_item: dict[str, list[ScreeningHit]] = {}
     for hit in all_hits:
         hits_by_item.setdefault(hit.disbursement_id, []).append(hit)
-    context = DecideContext(run, policy, best_hits(all_hits, policy), hits_by_item, whitelisted, holds, now)
+    context = DecideContext(run, policy, best_hits(all_hits, policy), hits_by_item, whitelisted, holds, now,
+                            list(run.list_version_ids or []))
+    with session_scope(settings.db_url) as session:
+        ids, failures = _run_items(session, run_id)
     outcomes: Counter = Counter()
-    after, number = None, 0
-    while True:
+    number = 0
+    for start in range(0, len(ids), batch_size):
         with session_scope(settings.db_url) as session:
-            items = _next_items(session, run_id, after, batch_size)
-            if not items:
-                break
             number += 1
-            rows = [context.decision_row(session, item) for item in items]
+            rows = [context.decision_row(session, SimpleNamespace(disbursement_id=d, quality_failures=failures.get(d, [])))
+                    for d in ids[start:start + batch_size]]
             _store_batch(session, run_id, rows)
             batches.record(session, run_id, decide_seq, number, rows)
         outcomes.update(row["outcome"] for row in rows)
-        after = items[-1].disbursement_id
     with session_scope(settings.db_url) as session:
         queue = sync_queue(session, run_id)
         chain.append(session, "run.decided", run_id=run_id, payload={
@@ -82,6 +85,7 @@ class DecideContext:
     whitelisted: set[tuple[str, str]]  # (party, entity) pairs with any whitelist entry, valid or not
     holds: dict[str, Hold]  # disbursement id -> compliance hold (ownership, control, re-vetting)
     now: datetime
+    list_version_ids: list[int]  # one list for every row: stored as JSON, written once per chunk
 
     def decision_row(self, session, item) -> dict:
         outcome, reason, score = decide_item(item, self.run, self.best.get(item.disbursement_id), self.policy)
@@ -92,7 +96,7 @@ class DecideContext:
         outcome, reason = apply_hold(outcome, reason, self.holds.get(item.disbursement_id))
         return {"run_id": self.run.run_id, "disbursement_id": item.disbursement_id, "outcome": outcome,
                 "reason": reason, "decided_by": "policy", "decided_at": self.now, "policy_hash": self.policy.sha256,
-                "list_version_ids": list(self.run.list_version_ids or []), "score": score}
+                "list_version_ids": self.list_version_ids, "score": score}
 
     def _may_be_whitelisted(self, disbursement_id: str) -> bool:
         """Only an item whose every holding pair has some whitelist entry needs the full check."""
@@ -101,27 +105,28 @@ class DecideContext:
         return all((hit.party_key, hit.entity_id) in self.whitelisted for hit in holding)
 
 
-def _next_items(session, run_id: str, after: str | None, limit: int) -> list:
-    """The next `limit` run items after disbursement id `after`, in code-point order."""
+def _run_items(session, run_id: str) -> tuple[list[str], dict[str, list[str]]]:
+    """The run's item ids in code-point order (the order of its decision batches), read in one
+    streamed pass, and the quality failures of the items that have any. One sorted read instead
+    of a query per batch: a range of ids in "C" order cannot use the key's index on PostgreSQL,
+    so a query per batch would scan every item of the run each time."""
     key = batches.by_code_point(session, RunItem.disbursement_id)
-    query = select(RunItem.disbursement_id, quality_failures_text()).where(RunItem.run_id == run_id)
-    if after is not None:
-        query = query.where(key > after)
-    return [SimpleNamespace(disbursement_id=d, quality_failures=json.loads(failures) if failures != "[]" else [])
-            for d, failures in session.execute(query.order_by(key).limit(limit))]
+    query = select(RunItem.disbursement_id, quality_failures_text()).where(RunItem.run_id == run_id).order_by(key)
+    ids, failures = [], {}
+    for partition in session.execute(query.execution_options(yield_per=READ_ROWS)).partitions():
+        for disbursement_id, text in partition:
+            ids.append(disbursement_id)
+            if text != NO_FAILURES:
+                failures[disbursement_id] = json.loads(text)
+    return ids, failures
 
 
 def _store_batch(session, run_id: str, rows: list[dict]) -> None:
-    """Insert the batch's decisions (one multi-row statement) and copy their outcomes onto the run
-    items in one UPDATE ... FROM."""
+    """Insert the batch's decisions and copy their outcomes onto the run items by key."""
     bulk.insert_rows(session, Decision, rows)
-    key = batches.by_code_point(session, Decision.disbursement_id)
-    session.execute(update(RunItem)
-                    .where(RunItem.run_id == run_id, Decision.run_id == run_id, Decision.decided_by == "policy",
-                           Decision.disbursement_id == RunItem.disbursement_id,
-                           key.between(rows[0]["disbursement_id"], rows[-1]["disbursement_id"]))
-                    .values(outcome=Decision.outcome, reason=Decision.reason, best_score=Decision.score),
-                    execution_options={"synchronize_session": False})
+    bulk.update_rows(session, RunItem, [{"run_id": run_id, "disbursement_id": row["disbursement_id"],
+                                         "outcome": row["outcome"], "reason": row["reason"], "best_score": row["score"]}
+                                        for row in rows])
 
 
 def apply_whitelist(session, item: RunItem, hits: list[ScreeningHit], policy: Policy, now: datetime) -> tuple[str, str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -28,6 +28,7 @@ from aidvet.sources.duplicates import resolve_duplicates
 from aidvet.sources.ingest import UNREADABLE
 from aidvet.sources.model import Disbursement, SourceBatch
 from aidvet.stages.failure import records_failure
+from aidvet.stages.gc_pause import cycle_collection_paused
 from aidvet.store import bulk, ingest, limits, models
 from aidvet.store.db import session_scope
 from aidvet.store.models import Run, RunItem
@@ -50,16 +51,17 @@ class LoadedInput:
     batch: SourceBatch | None = None
     reason: str | None = None
     status: str = "ingested"  # ingested | rejected | duplicate
-    failures: dict[str, list[str]] = field(default_factory=dict)  # disbursement id -> known failures
+    enrolled: int = 0  # disbursements (and stand-ins) it put in the run
 
     def entry(self, identical: int = 0, conflicting: int = 0) -> dict:
-        records = len(self.failures) + identical if self.status == "ingested" else 0
+        records = self.enrolled + identical if self.status == "ingested" else 0
         return {"path": self.label, "sha256": self.sha256, "format": self.format, "status": self.status,
                 "reason": self.reason, "records": records, "identical_copies": identical,
                 "conflicting_copies": conflicting}
 
 
 @records_failure("extract", from_dag_run_id=True)
+@cycle_collection_paused
 def extract(settings: Settings, dag_run_id: str) -> str:
     """Start (or restart) the run and ingest its inputs; returns the run id."""
     run_id = runs.safe_run_id(dag_run_id)
@@ -73,7 +75,7 @@ def extract(settings: Settings, dag_run_id: str) -> str:
         enrolled: dict[str, list[str]] = {}  # disbursement id -> failures known before validation
         for item in loaded:
             if item.status == "ingested":
-                enrolled.update(_record(session, run_id, item, duplicates.reasons))
+                _record(session, run_id, item, duplicates.reasons, enrolled)
             else:
                 _record_not_ingested(session, run_id, item)
         counts = {id(item): (duplicates.identical.get(n, 0), duplicates.conflicting.get(n, 0))
@@ -82,9 +84,10 @@ def extract(settings: Settings, dag_run_id: str) -> str:
         if not enrolled:  # the run is recorded failed, with its inputs, before the error is raised
             runs.finish(session, run_id, status="failed", reason=NO_INPUT, stage="extract")
         else:
-            bulk.upsert(session, RunItem, ({"run_id": run_id, "disbursement_id": d, "quality_failures": failures,
+            bulk.upsert(session, RunItem, ({"run_id": run_id, "disbursement_id": d, "quality_failures": enrolled[d],
                                             "outcome": None, "reason": None, "best_score": None}
-                                           for d, failures in sorted(enrolled.items())))
+                                           for d in sorted(enrolled)))
+            bulk.analyze(session, models.Disbursement, RunItem)  # later stages plan their reads on these counts
             chain.append(session, "run.extracted", run_id=run_id, payload={"disbursements": len(enrolled)})
     if not enrolled:
         raise InputError(", ".join(settings.inputs), None, NO_INPUT)
@@ -124,23 +127,28 @@ def _mark_same_content(loaded: list[LoadedInput]) -> None:
             first[item.sha256] = item.label
 
 
-def _record(session: Session, run_id: str, item: LoadedInput, conflicts: dict[str, str]) -> dict[str, list[str]]:
+def _record(session: Session, run_id: str, item: LoadedInput, conflicts: dict[str, str],
+            enrolled: dict[str, list[str]]) -> None:
+    """Store the input's records and enrol each in `enrolled` with the failures known so far."""
     batch = item.batch
     unreadable = unreadable_stand_ins(batch)
     batch.disbursements += [stand_in for stand_in, _reason in unreadable.values()]
-    overlong = {row.disbursement_id: limits.overlong_reasons(models.Disbursement, row) for row in batch.disbursements}
+    overlong = {n: reasons for n, row in enumerate(batch.disbursements)  # only the rows with a value too long
+                if (reasons := limits.overlong_reasons(models.Disbursement, row))}
+    given_ids = [row.disbursement_id for row in batch.disbursements] if overlong else None
     limits.clamp_batch(batch)
     source_file = ingest.record_batch(session, batch, item.format)
     chain.append(session, "input.ingested", run_id=run_id, subject=batch.source_file,
                  payload={"sha256": batch.sha256, "disbursements": len(batch.disbursements),
                           "source_file_id": source_file.id})
-    failures = {}
-    for (given_id, reasons), row in zip(overlong.items(), batch.disbursements):
-        failures[row.disbursement_id] = ([conflicts[given_id]] if given_id in conflicts else []) + reasons
+    no_failures: list[str] = []  # shared by the items without any: written, never changed
+    for n, row in enumerate(batch.disbursements):
+        given_id = given_ids[n] if given_ids else row.disbursement_id
+        known = ([conflicts[given_id]] if given_id in conflicts else []) + overlong.get(n, [])
+        enrolled[row.disbursement_id] = known or no_failures
     for d_id, (_stand_in, reason) in unreadable.items():
-        failures[d_id] = [f"{UNREADABLE}: {reason}"]
-    item.failures = failures
-    return failures
+        enrolled[d_id] = [f"{UNREADABLE}: {reason}"]
+    item.enrolled = len(batch.disbursements)
 
 
 def _record_not_ingested(session: Session, run_id: str, item: LoadedInput) -> None:

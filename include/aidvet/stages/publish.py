@@ -19,6 +19,7 @@ from aidvet.config import Settings
 from aidvet.policy import Policy, load_policy
 from aidvet.publish import report, snapshot, tables
 from aidvet.stages.failure import records_failure
+from aidvet.stages.gc_pause import cycle_collection_paused
 from aidvet.stages.decide import best_hits
 from aidvet.stages.common import run_disbursements
 from aidvet.store.db import session_scope
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 
 
 @records_failure("publish")
+@cycle_collection_paused
 def publish(settings: Settings, run_id: str) -> str:
     """Write the run's outputs; returns the URI of its folder."""
     policy = load_policy(settings.policy_path)

@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select
 
 from aidvet import artifacts, runs
 from aidvet.artifacts import ArtifactRoot
@@ -20,12 +20,15 @@ from aidvet.quality import validate_disbursements
 from aidvet.quality.recipients import (AWARD_COLUMNS, PARTY_COLUMNS, failures_by_disbursement, validate_awards,
                                        validate_parties)
 from aidvet.stages.failure import records_failure
+from aidvet.stages.gc_pause import cycle_collection_paused
 from aidvet.stages.common import run_disbursements
+from aidvet.store import bulk
 from aidvet.store.db import session_scope
 from aidvet.store.models import Award, Party, RunItem
 
 
 @records_failure("validate")
+@cycle_collection_paused
 def validate(settings: Settings, run_id: str) -> str:
     policy = load_policy(settings.policy_path)
     with session_scope(settings.db_url) as session:
@@ -42,14 +45,13 @@ def validate(settings: Settings, run_id: str) -> str:
             artifacts.replace_folder(Path(docs), f"{quality_uri(settings, run_id)}/data_docs")
         upstream = failures_by_disbursement(frame, awards, award_result, parties, party_result)
         row_failures = {frame.at[i, "disbursement_id"]: reasons for i, reasons in result.row_failures.items()}
-        updates = []
-        for index, disbursement_id in enumerate(frame["disbursement_id"]):
-            reasons = row_failures.get(disbursement_id, []) + upstream.get(disbursement_id, [])
-            if reasons:
+        updates, failing = [], set(row_failures) | set(upstream)
+        for index, disbursement_id in enumerate(frame["disbursement_id"] if failing else []):
+            if disbursement_id in failing:
+                reasons = row_failures.get(disbursement_id, []) + upstream.get(disbursement_id, [])
                 known = list(frame.at[frame.index[index], "quality_failures"] or [])  # e.g. "record could not be read"
                 updates.append({"run_id": run_id, "disbursement_id": disbursement_id, "quality_failures": known + reasons})
-        if updates:  # one executemany by primary key, not a statement per row
-            session.execute(update(RunItem), updates)
+        bulk.update_rows(session, RunItem, updates)  # set-based, not a statement per row
         result.batch_failures += [f"grants: {f}" for f in award_result.batch_failures]
         result.batch_failures += [f"subrecipients: {f}" for f in party_result.batch_failures]
         chain.append(session, "run.validated", run_id=run_id,

@@ -3,8 +3,10 @@
 PostgreSQL: each chunk of rows is streamed with `COPY ... FROM STDIN` into a temporary table and
 moved with one `INSERT ... SELECT` (`ON CONFLICT (primary key) DO UPDATE` for an upsert). SQLite,
 in process, gets executemany of `INSERT [... ON CONFLICT DO UPDATE]`. An upsert replaces a stored
-row with the same key, as session.merge did row by row. Everything runs in the caller's
-transaction, so a batch commits or rolls back whole.
+row with the same key, as session.merge did row by row. `update_rows` sets columns of stored rows
+by primary key: PostgreSQL joins the staged rows (analyzed, so the join walks the key's index)
+with one `UPDATE ... FROM`; SQLite gets executemany of `UPDATE ... WHERE key`. Everything runs in
+the caller's transaction, so a batch commits or rolls back whole.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ import json
 import zlib
 from collections.abc import Iterable
 from datetime import datetime
+from operator import itemgetter
 
-from sqlalchemy import JSON, Table, text
+from sqlalchemy import JSON, Table, bindparam, text, update
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
@@ -32,6 +35,23 @@ def upsert(session: Session, model, rows: Iterable[dict], chunk_size: int = CHUN
     """Insert rows, replacing a stored row with the same primary key; of equal keys among `rows`
     the last wins (one statement may not touch a key twice). Returns the number written."""
     return _write(session, _table(model), rows, chunk_size, replace=True)
+
+
+def update_rows(session: Session, model, rows: list[dict]) -> int:
+    """Set the columns given in `rows` (dicts holding the primary key and the same other columns)
+    on the stored rows with those keys; a key not stored changes nothing. Returns len(rows)."""
+    table = _table(model)
+    if not rows:
+        return 0
+    keys = [column.name for column in table.primary_key.columns]
+    if session.get_bind().dialect.name == "postgresql":
+        for start in range(0, len(rows), COPY_CHUNK_SIZE):
+            _copy_update(session, table, rows[start:start + COPY_CHUNK_SIZE], keys)
+    else:
+        statement = (update(table).where(*(table.c[k] == bindparam(f"key_{k}") for k in keys))
+                     .values({name: bindparam(name) for name in rows[0] if name not in keys}))
+        session.execute(statement, [{**row, **{f"key_{k}": row[k] for k in keys}} for row in rows])
+    return len(rows)
 
 
 def analyze(session: Session, *models) -> None:
@@ -57,8 +77,9 @@ def _write(session: Session, table: Table, rows: Iterable[dict], chunk_size: int
     if postgres:
         chunk_size = max(chunk_size, COPY_CHUNK_SIZE)
     written, pending = 0, {}
+    key_of = itemgetter(*keys)
     for row in rows:
-        pending[tuple(row[k] for k in keys) if replace else len(pending)] = row
+        pending[key_of(row) if replace else len(pending)] = row
         if len(pending) >= chunk_size:
             written += _flush(session, table, list(pending.values()), keys, postgres, replace)
             pending = {}
@@ -81,13 +102,9 @@ def _flush(session: Session, table: Table, rows: list[dict], keys: list[str], po
 def _copy(session: Session, table: Table, rows: list[dict], keys: list[str], replace: bool) -> int:
     columns = [c for c in table.columns if c.name in rows[0]]
     names = ", ".join(f'"{c.name}"' for c in columns)
-    staging = f"aidvet_copy_{table.name}_{zlib.crc32(names.encode()):08x}"  # its columns only, no constraints
     cursor = session.connection().connection.dbapi_connection.cursor()
     try:
-        cursor.execute(f'CREATE TEMP TABLE IF NOT EXISTS {staging} ON COMMIT DROP AS '
-                       f'SELECT {names} FROM "{table.name}" WITH NO DATA')
-        cursor.execute(f"TRUNCATE {staging}")
-        cursor.copy_expert(f"COPY {staging} ({names}) FROM STDIN", _copy_text(rows, columns))
+        staging = _staged(cursor, table, rows, columns)
         conflict = ""
         if replace:
             updates = ", ".join(f'"{c.name}" = EXCLUDED."{c.name}"' for c in columns if c.name not in keys)
@@ -98,20 +115,49 @@ def _copy(session: Session, table: Table, rows: list[dict], keys: list[str], rep
     return len(rows)
 
 
+def _copy_update(session: Session, table: Table, rows: list[dict], keys: list[str]) -> None:
+    columns = [c for c in table.columns if c.name in rows[0]]
+    cursor = session.connection().connection.dbapi_connection.cursor()
+    try:
+        staging = _staged(cursor, table, rows, columns)
+        cursor.execute(f"ANALYZE {staging}")  # without statistics the planner may scan the whole table
+        updates = ", ".join(f'"{c.name}" = s."{c.name}"' for c in columns if c.name not in keys)
+        matches = " AND ".join(f't."{k}" = s."{k}"' for k in keys)
+        cursor.execute(f'UPDATE "{table.name}" AS t SET {updates} FROM {staging} AS s WHERE {matches}')
+    finally:
+        cursor.close()
+
+
+def _staged(cursor, table: Table, rows: list[dict], columns) -> str:
+    """COPY `rows` into a temporary table of `columns` (no constraints), emptied first; its name."""
+    names = ", ".join(f'"{c.name}"' for c in columns)
+    staging = f"aidvet_copy_{table.name}_{zlib.crc32(names.encode()):08x}"
+    cursor.execute(f'CREATE TEMP TABLE IF NOT EXISTS {staging} ON COMMIT DROP AS '
+                   f'SELECT {names} FROM "{table.name}" WITH NO DATA')
+    cursor.execute(f"TRUNCATE {staging}")
+    cursor.copy_expert(f"COPY {staging} ({names}) FROM STDIN", _copy_text(rows, columns))
+    return staging
+
+
 def _copy_text(rows: list[dict], columns) -> io.StringIO:
     """Rows in COPY's text format: tab-separated, \\N for NULL, backslash escapes."""
-    json_columns = {c.name for c in columns if isinstance(c.type, JSON)}
-    lines = []
-    for row in rows:
-        lines.append("\t".join(_copy_value(row[c.name], c.name in json_columns) for c in columns))
-    return io.StringIO("\n".join(lines) + "\n")
+    values_of = itemgetter(*(c.name for c in columns)) if len(columns) > 1 else (lambda row: (row[columns[0].name],))
+    json_flags = [isinstance(c.type, JSON) for c in columns]
+    json_texts: dict[int, str] = {}  # id of a JSON value -> its text: rows often share one list object
+    lines = ["\t".join([value if value.__class__ is str and not is_json and value.isprintable() and "\\" not in value
+                         else _copy_value(value, is_json, json_texts)  # plain text goes as it is; the rest is escaped
+                         for value, is_json in zip(values_of(row), json_flags)]) for row in rows]
+    lines.append("")
+    return io.StringIO("\n".join(lines))
 
 
-def _copy_value(value, is_json: bool) -> str:
+def _copy_value(value, is_json: bool, json_texts: dict[int, str]) -> str:
     if value is None:
         return "\\N"
     if is_json:
-        text = json.dumps(value)
+        text = "[]" if value == [] else json_texts.get(id(value))  # the rows, alive, keep every id theirs
+        if text is None:
+            text = json_texts[id(value)] = json.dumps(value)
     elif isinstance(value, datetime):
         text = value.isoformat()
     else:

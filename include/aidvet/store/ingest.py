@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
+from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,14 +31,14 @@ def record_batch(session: Session, batch: SourceBatch, format: str) -> models.So
         session.add(source_file)
     source_file.record_count, source_file.status, source_file.reason = len(batch.disbursements), "ingested", None
     session.flush()
-    upsert(session, models.Party, ({**_columns_of(models.Party, _fields(party)), "content_hash": party_content_hash(party)}
+    upsert(session, models.Party, ({**_columns_of(models.Party, party), "content_hash": party_content_hash(party)}
                                    for party in batch.parties))
     upsert(session, models.Award, [{"award_id": award.award_id, "title": award.title,
                                     "prime_party_key": award.prime_recipient, "country": award.country,
                                     "source_file_id": source_file.id, "source_record": award.source_record}
                                    for award in batch.awards])
-    upsert(session, models.Disbursement, ({**_columns_of(models.Disbursement, _fields(row)),
-                                           "source_file_id": source_file.id} for row in batch.disbursements))
+    upsert(session, models.Disbursement, ({**_columns_of(models.Disbursement, row), "source_file_id": source_file.id}
+                                          for row in batch.disbursements))
     if batch.owners:
         record_owners(session, batch, source_file, settings().expectations_dir)
     return source_file
@@ -53,12 +55,14 @@ def record_rejected_file(session: Session, path: str, sha256: str, format: str, 
     return source_file
 
 
-def _fields(record) -> dict:
-    """A source record's fields (its dataclass attributes; flat, so no deep copy as asdict makes)."""
-    return dict(vars(record))
+def _columns_of(model, record) -> dict:
+    """The fields of the source record (a dataclass) that the table stores (a source may carry
+    more, e.g. its file path, which the file row holds)."""
+    names = _stored_fields(model, type(record))
+    return {name: getattr(record, name) for name in names}
 
 
-def _columns_of(model, fields: dict) -> dict:
-    """The fields the table stores (a source may carry more, e.g. its file path, which the file row holds)."""
-    columns = model.__table__.columns.keys()
-    return {key: value for key, value in fields.items() if key in columns and key != "source_file_id"}
+@lru_cache(maxsize=None)
+def _stored_fields(model, record_type) -> tuple[str, ...]:
+    columns = set(model.__table__.columns.keys()) - {"source_file_id"}
+    return tuple(field.name for field in dataclasses.fields(record_type) if field.name in columns)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from functools import lru_cache
 
 from aidvet.store import models
 
@@ -18,8 +19,10 @@ TEXT_LIMITS = {"payee_name": 1000, "name": 1000, "title": 4000}
 DIGEST = 13  # "#" + 12 hex digits
 
 
+@lru_cache(maxsize=None)
 def limits_of(model) -> dict[str, int]:
-    """column -> maximum characters, for the String columns (and capped Text columns) of `model`."""
+    """column -> maximum characters, for the String columns (and capped Text columns) of `model`
+    (computed once per model: a big batch asks for every record). Do not change the dict returned."""
     limits = {}
     for column in model.__table__.columns:
         length = getattr(column.type, "length", None) or TEXT_LIMITS.get(column.key)
@@ -38,24 +41,31 @@ def clamp(value, limit: int):
 
 def overlong_reasons(model, record) -> list[str]:
     """A reason per field of `record` (a dataclass) longer than `model`'s column holds."""
-    values = dataclasses.asdict(record)
-    return [f"value too long: {name} is {len(values[name])} characters, the limit is {limit}"
-            for name, limit in limits_of(model).items()
-            if isinstance(values.get(name), str) and len(values[name]) > limit]
+    reasons = []
+    for name, limit in limits_of(model).items():
+        value = getattr(record, name, None)
+        if isinstance(value, str) and len(value) > limit:
+            reasons.append(f"value too long: {name} is {len(value)} characters, the limit is {limit}")
+    return reasons
 
 
 def clamped(model, record, field_names: dict[str, str] | None = None):
     """A copy of the dataclass `record` whose fields fit `model`'s columns (`field_names` maps a
-    record field to its column where the names differ)."""
-    limits = limits_of(model)
-    names = field_names or {}
+    record field to its column where the names differ); `record` itself when it fits already."""
     changes = {}
-    for field in dataclasses.fields(record):
-        limit = limits.get(names.get(field.name, field.name))
-        value = getattr(record, field.name)
-        if limit and isinstance(value, str) and len(value) > limit:
-            changes[field.name] = clamp(value, limit)
+    for field, limit in _field_limits(model, type(record), tuple(sorted((field_names or {}).items()))):
+        value = getattr(record, field)
+        if isinstance(value, str) and len(value) > limit:
+            changes[field] = clamp(value, limit)
     return dataclasses.replace(record, **changes) if changes else record
+
+
+@lru_cache(maxsize=None)
+def _field_limits(model, record_type, field_names: tuple[tuple[str, str], ...]) -> tuple[tuple[str, int], ...]:
+    """(record field, its column's limit) for the fields of `record_type` that `model` limits."""
+    limits, names = limits_of(model), dict(field_names)
+    return tuple((field.name, limits[names.get(field.name, field.name)]) for field in dataclasses.fields(record_type)
+                 if names.get(field.name, field.name) in limits)
 
 
 def clamp_batch(batch) -> None:
