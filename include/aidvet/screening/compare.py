@@ -19,6 +19,7 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA, Indel
 
 from aidvet.screening.prepare import PATRONYMIC, PERSON, PreparedName, consonants_of, legal_forms_conflict
+from aidvet.screening.variants import name_variants
 from aidvet.screening.weights import DEFAULT_WEIGHTS, INITIAL_WEIGHT, TokenWeights
 
 # Tokens of MIN_FUZZY_LENGTH letters or more pair within one edit, of LONG_TOKEN or more within
@@ -32,6 +33,7 @@ FUZZY_PENALTY = 0.75
 DOUBLED_CREDIT = 0.95
 SKELETON_CREDIT = 0.8
 SPELLING_CREDIT = 0.9
+VARIANT_CREDIT = 0.9  # one given name in two languages or transliterations (variants.py)
 _PHONETIC_RULES = tuple(
     (re.compile(pattern), replacement)
     for pattern, replacement in (
@@ -58,8 +60,12 @@ SHORT_FUZZY_LENGTH = 5
 SHORT_FUZZY_PENALTY = 1.0
 # Persons: "A bin B" vs "B bin A" (father and son swapped) are two people.
 PATRONYMIC_SWAP_PENALTY = 25.0
+# Persons written without a comma: "Given Family" against "Family Given" are two people.
+NAME_ORDER_PENALTY = 25.0
 # Companies: legal forms of different families ("X AG" / "X GmbH") are two companies.
 LEGAL_FORM_CONFLICT_PENALTY = 20.0
+# "ACME" / "ACME LTD": a one-word name with a legal form on one side only.
+LONE_WORD_LEGAL_FORM_PENALTY = 20.0
 JOINED_SCORE = 100.0 - FUSED_DISCOUNT
 # A query in Arabic or Hebrew script against a listed name in another script (lists carry the Latin
 # name of every entity, so a Latin query needs no such path): the same consonants over the whole name
@@ -191,6 +197,13 @@ def token_credit(a: str, b: str, persons: bool) -> tuple[float, float, str]:
         return SPELLING_CREDIT, SPELLING_CREDIT, "spelling"
     if (unvoweled(a) or unvoweled(b)) and skeleton(a) == skeleton(b) and len(skeleton(a)) >= 3:
         return SKELETON_CREDIT, SKELETON_CREDIT, "consonants"
+    fuzzy = _fuzzy_credit(a, b)
+    if fuzzy[0] < VARIANT_CREDIT and name_variants(a, b):
+        return VARIANT_CREDIT, VARIANT_CREDIT, "name variant"
+    return fuzzy
+
+
+def _fuzzy_credit(a: str, b: str) -> tuple[float, float, str]:
     allowed = max_edits(a, b)
     if not allowed:
         return 0.0, 0.0, ""
@@ -214,8 +227,10 @@ TokenWeightPairs = Sequence[tuple[float, float]]
 
 
 def _align(query: tuple[str, ...], listed: tuple[str, ...], persons: bool,
-           tables: NeighbourTables | None):
-    """Greedy one-to-one pairing, best credit first: list of (credit, sim, how, i, j)."""
+           tables: NeighbourTables | None, syllabic: bool = False):
+    """Greedy one-to-one pairing, best credit first: list of (credit, sim, how, i, j). With
+    `syllabic` (a name in Chinese characters or Hangul) no fuzzy pairs: a syllable a letter off
+    is another character."""
     options = []
     for i, a in enumerate(query):
         table = tables[i] if tables is not None else None
@@ -228,6 +243,8 @@ def _align(query: tuple[str, ...], listed: tuple[str, ...], persons: bool,
                 found = token_credit(a, b, persons)
                 if not found[0]:
                     continue
+            if syllabic and found[2] == "fuzzy":
+                continue
             options.append((found[0], found[1], found[2], i, j))
     if len(options) > 1:
         options.sort(key=lambda option: (-option[0], option[3], option[4]))
@@ -242,6 +259,24 @@ def _align(query: tuple[str, ...], listed: tuple[str, ...], persons: bool,
     return chosen, used_i, used_j
 
 
+def _order_swapped(query: PreparedName, listed: PreparedName, chosen) -> bool:
+    """Persons written without a comma on both sides whose first and last names pair crosswise
+    ("Ali Hassan" / "Hassan Ali"): written in the same order, these are two people."""
+    if query.written != query.letters or listed.written != listed.letters \
+            or len(query.tokens) < 2 or len(listed.tokens) < 2:
+        return False
+    last_i, last_j = len(query.tokens) - 1, len(listed.tokens) - 1
+    pairs = {(i, j) for _, _, _, i, j in chosen}
+    return (0, last_j) in pairs and (last_i, 0) in pairs
+
+
+def _both_unpaired(query: Sequence[str], listed: Sequence[str], i: int, j: int,
+                   used_i: set[int], used_j: set[int]) -> bool:
+    """Whether token i of the query and token j of the listed name are both unpaired full names
+    (not initials)."""
+    return i not in used_i and j not in used_j and len(query[i]) > 1 and len(listed[j]) > 1
+
+
 def weight_pairs(tokens: Sequence[str], weights: TokenWeights) -> tuple[tuple[float, float], ...]:
     return tuple((weights(token), weights.unmatched(token)) for token in tokens)
 
@@ -250,7 +285,8 @@ def token_score(query: PreparedName, listed: PreparedName, weights: TokenWeights
                 detailed: bool = False, tables: NeighbourTables | None = None,
                 query_weights: TokenWeightPairs | None = None,
                 listed_weights: TokenWeightPairs | None = None) -> NameComparison:
-    chosen, used_i, used_j = _align(query.tokens, listed.tokens, persons, tables)
+    syllabic = query.syllabic or listed.syllabic
+    chosen, used_i, used_j = _align(query.tokens, listed.tokens, persons, tables, syllabic)
     if not chosen and not detailed:
         return NameComparison(0.0, "none")
     if query_weights is None:
@@ -276,18 +312,30 @@ def token_score(query: PreparedName, listed: PreparedName, weights: TokenWeights
     for j, pair in enumerate(listed_weights):
         if j not in used_j:
             unmatched_weight += pair[1]
-    family_differs = False
-    if persons and len(chosen) >= 2:
+    family_differs = given_differs = False
+    surname_unpaired: list[str] = []
+    if persons and len(chosen) >= 2 and syllabic:
+        pass  # a name in Chinese characters or Hangul: an extra syllable is another character, in full
+    elif persons and len(chosen) >= 2:
+        # Both family names (last, once "SURNAME, Given" is turned) or both first given names
+        # unpaired: two relatives, or two people of one family, not one person. They count in
+        # full, and so does a part of a surname marked by a comma ("RUIZ PEREZ, Leonardo" is not
+        # any "Leonardo Ruiz"); other extra names (a middle name, a second surname) count half.
+        in_full = set()
         last_i, last_j = len(query.tokens) - 1, len(listed.tokens) - 1
-        if last_i not in used_i and last_j not in used_j and len(query.tokens[last_i]) > 1 \
-                and len(listed.tokens[last_j]) > 1:
-            # Both family names (last, once "SURNAME, Given" is turned) are unpaired: two
-            # relatives, not one person. They count in full; other extra names count half.
-            family = query_weights[last_i][1] + listed_weights[last_j][1]
-            unmatched_weight = family + (unmatched_weight - family) * PERSON_UNMATCHED_FACTOR
+        if _both_unpaired(query.tokens, listed.tokens, last_i, last_j, used_i, used_j):
+            in_full |= {("q", last_i), ("l", last_j)}
             family_differs = True
-        else:
-            unmatched_weight *= PERSON_UNMATCHED_FACTOR
+        if last_i and last_j and _both_unpaired(query.tokens, listed.tokens, 0, 0, used_i, used_j):
+            in_full |= {("q", 0), ("l", 0)}
+            given_differs = True
+        for side, name, used in (("q", query, used_i), ("l", listed, used_j)):
+            if name.family_at > 0:
+                extra = {(side, k) for k in range(name.family_at, len(name.tokens)) if k not in used}
+                surname_unpaired += [name.tokens[k] for _, k in sorted(extra - in_full)]
+                in_full |= extra
+        full = sum((query_weights if side == "q" else listed_weights)[k][1] for side, k in in_full)
+        unmatched_weight = full + (unmatched_weight - full) * PERSON_UNMATCHED_FACTOR
     elif len(chosen) >= 2 and (len(used_i) == len(query.tokens) or len(used_j) == len(listed.tokens)) \
             and matched_weight >= 2 * CONTAINED_MIN_WEIGHT:
         # One organization name holds all of the other's words, distinctive ones among them
@@ -296,6 +344,9 @@ def token_score(query: PreparedName, listed: PreparedName, weights: TokenWeights
     total = matched_weight + unmatched_weight
     score = 100.0 * earned / total if total else 0.0
     method = "tokens" if chosen else "none"
+    order_swapped = persons and _order_swapped(query, listed, chosen)
+    if order_swapped:
+        score = max(0.0, score - NAME_ORDER_PENALTY)
     swapped = query.lineage_at > 0 and listed.lineage_at > 0 and any(
         (i >= query.lineage_at) != (j >= listed.lineage_at) and query.tokens[i] != PATRONYMIC
         for _, _, _, i, j in chosen)
@@ -308,6 +359,13 @@ def token_score(query: PreparedName, listed: PreparedName, weights: TokenWeights
     rules = []
     if family_differs:
         rules.append(f"family names differ ({query.tokens[-1]} / {listed.tokens[-1]}: counted in full)")
+    if surname_unpaired:
+        rules.append(f"surname part unpaired ({' '.join(surname_unpaired)}: counted in full)")
+    if order_swapped:
+        rules.append(f"name order differs: first and last names swapped, no comma marks the surname "
+                     f"(-{NAME_ORDER_PENALTY:.0f})")
+    if given_differs:
+        rules.append(f"given names differ ({query.tokens[0]} / {listed.tokens[0]}: counted in full)")
     if swapped:
         rules.append(f"patronymic order differs: a name before 'bin' on one side is after it on the other "
                      f"(-{PATRONYMIC_SWAP_PENALTY:.0f})")
@@ -403,6 +461,22 @@ def _legal_form_conflict(result: NameComparison, query: PreparedName, listed: Pr
     return result
 
 
+def _lone_word_with_legal_form(query: PreparedName, listed: PreparedName) -> bool:
+    """One word on both sides, a legal form on one side only ("ACME" / "ACME LTD"): a one-word
+    name is any company of that word."""
+    return len(query.tokens) == 1 and len(listed.tokens) == 1 and bool(query.legal_forms) != bool(listed.legal_forms)
+
+
+def _lone_word_legal_form(result: NameComparison, query: PreparedName, listed: PreparedName,
+                          detailed: bool) -> NameComparison:
+    result.score = max(0.0, result.score - LONE_WORD_LEGAL_FORM_PENALTY)
+    if detailed:
+        form = "/".join(query.legal_forms or listed.legal_forms)
+        result.rules.append(f"one-word name with a legal form ({form}) on one side only: any company of that "
+                            f"word (-{LONE_WORD_LEGAL_FORM_PENALTY:.0f})")
+    return result
+
+
 def _usable_acronym(short: PreparedName) -> bool:
     """Two letters alone are too common to mean anything; with a number ("MS-13") they do."""
     return len(short.acronym_key) > 2 or any(token.isdigit() for token in short.tokens)
@@ -422,6 +496,8 @@ def compare(query: PreparedName, listed: PreparedName, weights: TokenWeights = D
         result = _legal_form_conflict(result, query, listed, detailed)
         if not detailed:
             return result  # nothing below can beat a name score the penalty is taken from
+    elif _lone_word_with_legal_form(query, listed) and result.method == "tokens":
+        result = _lone_word_legal_form(result, query, listed, detailed)
     if result.score >= 100.0:
         return result
     if result.score < JOINED_SCORE and query.joined == listed.joined and query.tokens != listed.tokens:
