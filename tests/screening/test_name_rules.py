@@ -112,3 +112,22 @@ def test_a_one_word_name_plus_a_legal_form_does_not_hold(a, b):
                                       ("ACME", "ACME")])
 def test_legal_forms_on_both_sides_or_longer_names_still_match(a, b):
     assert score_names(a, b, "organization") == 100
+
+
+# Chinese names in Wade-Giles against pinyin (pypinyin's table).
+@pytest.mark.parametrize(("wade_giles", "pinyin"), [
+    ("Mao Tse-tung", "Mao Zedong"), ("Teng Hsiao-ping", "Deng Xiaoping"), ("Chiang Ching-kuo", "Jiang Jingguo"),
+    ("MAO, Tse-tung", "MAO, Zedong"),
+])
+def test_wade_giles_matches_pinyin(wade_giles, pinyin):
+    assert score_names(wade_giles, pinyin, "person") >= DEFAULT_THRESHOLD
+    assert "Wade-Giles read as pinyin" in explain(wade_giles, pinyin, "person")
+
+
+@pytest.mark.parametrize("name", ["Ali Hassan", "Li Peng", "Kim Jong Un", "Ho Chi Minh", "Chou En-lai"])
+def test_names_that_are_not_wade_giles_stay_as_written(name):
+    assert prepare(name, "person").romanized == ""
+
+
+def test_another_given_name_in_wade_giles_is_another_person():
+    assert score_names("Mao Tse-tung", "Mao Zemin", "person") < 75

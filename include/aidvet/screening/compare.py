@@ -490,6 +490,16 @@ def compare(query: PreparedName, listed: PreparedName, weights: TokenWeights = D
 
     The screener passes precomputed helpers that change speed, never the result: `tables` (per
     query token, every list token it pairs with and its `token_credit`) and token weight pairs."""
+    result = _best(query, listed, weights, detailed, tables, query_weights, listed_weights)
+    if detailed:
+        result.rules.extend(f"Wade-Giles read as pinyin ({name.romanized})"
+                            for name in (query, listed) if name.romanized)
+    return result
+
+
+def _best(query: PreparedName, listed: PreparedName, weights: TokenWeights, detailed: bool,
+          tables: NeighbourTables | None, query_weights: TokenWeightPairs | None,
+          listed_weights: TokenWeightPairs | None) -> NameComparison:
     persons = PERSON in (query.kind, listed.kind)
     result = token_score(query, listed, weights, persons, detailed, tables, query_weights, listed_weights)
     if query.legal_kinds and listed.legal_kinds and legal_forms_conflict(query.legal_kinds, listed.legal_kinds):

@@ -17,6 +17,8 @@ from functools import lru_cache
 from anyascii import anyascii
 from rapidfuzz.distance import OSA
 
+from aidvet.screening.romanization import pinyin_from_wade_giles
+
 PERSON = "person"
 ORGANIZATION = "organization"
 
@@ -170,6 +172,7 @@ class PreparedName:
     abjad: bool = False  # written in Arabic or Hebrew script (consonants only)
     syllabic: bool = False  # written in Chinese characters or Hangul: a syllable is a character
     family_at: int = -1  # persons written "SURNAME, Given": position of the first surname token, else -1
+    romanized: str = ""  # Wade-Giles read as pinyin: "mao tse tung -> mao zedong", else ""
     consonants: str = ""  # names in Arabic/Hebrew script: consonant key (see consonant_key), else ""
 
     def __post_init__(self) -> None:
@@ -412,11 +415,14 @@ def prepare(name: str, kind: str | None = None) -> PreparedName:
     syllabic = _syllabic(name)
     if abjad:  # short vowels are not written: compare consonants ("mhmd" ~ "mohammed")
         tokens = [_ABJAD_VOWELS.sub("", token) or token for token in tokens]
-    acronym = acronym_key = ""
+    acronym = acronym_key = romanized = ""
     lineage_at = -1
     if not person:
         acronym = _acronym(tokens) if len(tokens) >= 2 else ""
         acronym_key = _acronym_key(tokens)
+    elif (pinyin := pinyin_from_wade_giles(tokens, family_first=not surname)) is not None:
+        romanized = f"{' '.join(tokens)} -> {' '.join(pinyin)}"
+        tokens = pinyin
     elif not PATRONYMIC_CONNECTORS.isdisjoint(tokens) and not syllabic:  # 斌 is "bin", not "son of"
         tokens = [PATRONYMIC if token in PATRONYMIC_CONNECTORS else token for token in tokens]
         lineage_at = _lineage_start(tokens)
@@ -426,7 +432,7 @@ def prepare(name: str, kind: str | None = None) -> PreparedName:
     return PreparedName(name, kind, tuple(tokens), tuple(legal), acronym, acronym_key, lineage_at, kinds,
                         letters=letters, written=written, joined=joined if joined != letters else "",
                         abjad=abjad, consonants=consonant_key(letters) if abjad else "",
-                        syllabic=syllabic, family_at=family_at)
+                        syllabic=syllabic, family_at=family_at, romanized=romanized)
 
 
 def _family_start(tokens: list[str], surname: str) -> int:
