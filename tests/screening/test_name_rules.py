@@ -131,3 +131,39 @@ def test_names_that_are_not_wade_giles_stay_as_written(name):
 
 def test_another_given_name_in_wade_giles_is_another_person():
     assert score_names("Mao Tse-tung", "Mao Zemin", "person") < 75
+
+
+def test_the_variant_table_is_rigours_and_its_generator_rebuilds_it(shared_data, tmp_path):
+    from aidvet.screening.variants import TABLE, person_tokens, rigour_symbols, variant_table, write_table
+
+    assert rigour_symbols(["aleksandr"])["aleksandr"] <= rigour_symbols(["alexander"])["alexander"]
+    out = tmp_path / "name_variants.txt"
+    write_table(variant_table(person_tokens(shared_data)), out)
+    assert out.read_text(encoding="utf-8") == TABLE.read_text(encoding="utf-8")
+
+
+# Persian and Arabic transliteration: gh and q are one letter, o and u one vowel.
+@pytest.mark.parametrize(("a", "b"), [("ARAGHI, Abdollah", "ARAQI, Abdollah"), ("MOGHISSEH, Mohammad", "MOQISEH, Mohammad"),
+                                      ("AL-MOALLEM, Walid", "AL-MOUALEM, Walid")])
+def test_persian_and_arabic_spellings_pair(a, b):
+    assert score_names(a, b, "person") >= DEFAULT_THRESHOLD
+    assert "spelling" in explain(a, b, "person")
+
+
+def test_ghavamin_and_qavvamin_are_one_bank():
+    assert score_names("GHAVAMIN BANK", "QAVVAMIN BANK", "organization") >= DEFAULT_THRESHOLD
+
+
+# Organizations: different numbers are different units, funds, ships.
+@pytest.mark.parametrize(("a", "b"), [
+    ("77TH LIGHT INFANTRY DIVISION", "33RD LIGHT INFANTRY DIVISION"), ("FIFTEENTH OCEAN GMBH", "FOURTH OCEAN GMBH"),
+    ("ALMACEN JUNIOR NO. 3", "ALMACEN JUNIOR NO. 2"), ("Growth Fund 1", "Growth Fund 2"),
+])
+def test_different_numbers_are_different_organizations(a, b):
+    assert score_names(a, b, "organization") < 75
+    assert "numbers differ" in explain(a, b, "organization")
+
+
+def test_the_same_number_written_otherwise_still_matches():
+    assert score_names("Twenty-First Century Trading", "21st Century Trading", "organization") == 100
+    assert "numbers differ" not in explain("Unit 7 Holdings", "Unit 7 Holdings", "organization")

@@ -37,9 +37,9 @@ VARIANT_CREDIT = 0.9  # one given name in two languages or transliterations (var
 _PHONETIC_RULES = tuple(
     (re.compile(pattern), replacement)
     for pattern, replacement in (
-        ("ph", "f"), ("kh", "k"), ("gh", "g"), ("dh", "d"), ("th", "t"), ("dj", "j"), ("q", "k"),
+        ("ph", "f"), ("kh", "k"), ("gh", "k"), ("dh", "d"), ("th", "t"), ("dj", "j"), ("q", "k"),
         ("ks", "x"),
-        ("o*u+o*|oo", "u"), ("ee", "i"), ("[eiy]*[iy][eiy]*", "i"),
+        ("[ou]+", "u"), ("ee", "i"), ("[eiy]*[iy][eiy]*", "i"),
     )
 )
 _VOWELS = re.compile(r"[aeiou]")
@@ -64,6 +64,8 @@ PATRONYMIC_SWAP_PENALTY = 25.0
 NAME_ORDER_PENALTY = 25.0
 # Companies: legal forms of different families ("X AG" / "X GmbH") are two companies.
 LEGAL_FORM_CONFLICT_PENALTY = 20.0
+# Organizations whose names both carry numbers, different ones: the score is multiplied by this.
+NUMBERS_DIFFER_FACTOR = 0.7
 # "ACME" / "ACME LTD": a one-word name with a legal form on one side only.
 LONE_WORD_LEGAL_FORM_PENALTY = 20.0
 JOINED_SCORE = 100.0 - FUSED_DISCOUNT
@@ -152,9 +154,10 @@ def consonants_only(token: str) -> str:
 
 @lru_cache(maxsize=200_000)
 def phonetic(token: str) -> str:
-    """The token with transliteration variants folded: "ou"/"oo" -> u, "ee"/"ie"/"ei"/"y" -> i,
-    "ph" -> f, "kh" -> k, "gh" -> g, "dh" -> d, "th" -> t, "q" -> k, "dj" -> j; doubled letters
-    once ("Akhaiee"/"Akhaei", "Rungtawankeeree"/"Rungtawankhiri")."""
+    """The token with transliteration variants folded: "o"/"u"/"ou"/"oo" -> u (Arabic and Persian
+    vowels: "Moallem"/"Moualem"), "ee"/"ie"/"ei"/"y" -> i, "ph" -> f, "kh" -> k, "gh" and "q" -> k
+    (Persian writes its q as gh: "Araghi"/"Araqi", "Ghavamin"/"Qavvamin"), "dh" -> d, "th" -> t,
+    "dj" -> j; doubled letters once ("Akhaiee"/"Akhaei", "Rungtawankeeree"/"Rungtawankhiri")."""
     for pattern, replacement in _PHONETIC_RULES:
         token = pattern.sub(replacement, token)
     return squeeze(token)
@@ -491,6 +494,7 @@ def compare(query: PreparedName, listed: PreparedName, weights: TokenWeights = D
     The screener passes precomputed helpers that change speed, never the result: `tables` (per
     query token, every list token it pairs with and its `token_credit`) and token weight pairs."""
     result = _best(query, listed, weights, detailed, tables, query_weights, listed_weights)
+    result = _numbers_differ(result, query, listed, detailed)
     if detailed:
         result.rules.extend(f"Wade-Giles read as pinyin ({name.romanized})"
                             for name in (query, listed) if name.romanized)
@@ -529,4 +533,19 @@ def _best(query: PreparedName, listed: PreparedName, weights: TokenWeights, deta
             result = NameComparison(acronym, "acronym")
             if detailed:
                 result.pairs = [TokenPair(query.text, listed.text, "acronym", 1.0, 1.0)]
+    return result
+
+
+def _numbers_differ(result: NameComparison, query: PreparedName, listed: PreparedName,
+                    detailed: bool) -> NameComparison:
+    """Organizations whose names both carry numbers, different ones ("77th Division" / "33rd
+    Division", "Fifteenth Ocean" / "Fourth Ocean"): numbered units, funds and ships are different
+    ones (logic-v2's number mismatch, the same factor)."""
+    mine, theirs = _numbers_of(query), _numbers_of(listed)
+    if not result.score or not mine or not theirs or mine == theirs or PERSON in (query.kind, listed.kind):
+        return result
+    result.score *= NUMBERS_DIFFER_FACTOR
+    if detailed:
+        result.rules.append(f"numbers differ ({' '.join(sorted(mine))} / {' '.join(sorted(theirs))}: "
+                            f"x{NUMBERS_DIFFER_FACTOR})")
     return result

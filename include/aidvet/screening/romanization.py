@@ -17,13 +17,13 @@ from functools import lru_cache
 @lru_cache(maxsize=1)
 def _tables() -> tuple[dict[str, str], frozenset[str]]:
     """(Wade-Giles syllable without apostrophe or umlaut -> pinyin, pinyin syllables). Built on
-    first use: pypinyin's dictionary takes a fifth of a second to load."""
+    first use (pypinyin's dictionary takes a fifth of a second to load)."""
     from pypinyin.contrib.tone_convert import to_normal
     from pypinyin.pinyin_dict import pinyin_dict
     from pypinyin.style.wadegiles import to_wade_glides
 
-    syllables = {to_normal(reading).replace("ü", "v") for readings in pinyin_dict.values()
-                 for reading in readings.split(",")}
+    readings = {reading for values in pinyin_dict.values() for reading in values.split(",")}
+    syllables = {to_normal(reading).replace("ü", "v") for reading in readings}
     syllables = {syllable for syllable in syllables if syllable.isascii() and syllable.isalpha()}
     wade_giles: dict[str, str] = {}
     for syllable in sorted(syllables):
