@@ -167,3 +167,25 @@ def test_different_numbers_are_different_organizations(a, b):
 def test_the_same_number_written_otherwise_still_matches():
     assert score_names("Twenty-First Century Trading", "21st Century Trading", "organization") == 100
     assert "numbers differ" not in explain("Unit 7 Holdings", "Unit 7 Holdings", "organization")
+
+
+@pytest.mark.parametrize("name", ["TSANG, Yung Yuan", "TSANG YUNG YUAN", "TSE, Kwok Leung"])
+def test_a_cantonese_family_name_alone_does_not_make_wade_giles(name):
+    assert prepare(name, "person").romanized == ""
+
+
+@pytest.mark.parametrize(("a", "b"), [("Abdrkadir Mohamed Abdikadir", "ABDIKADIR MOHAMED ABDIKADIR"),
+                                      ("Hassan Ali Hassan", "Hassan Ali Hasan")])
+def test_a_name_repeated_first_and_last_is_not_a_swap(a, b):
+    assert "name order differs" not in explain(a, b, "person")
+    assert score_names(a, b, "person") >= DEFAULT_THRESHOLD
+
+
+def test_the_wade_giles_table_is_pypinyins(tmp_path):
+    from aidvet.screening.romanization import TABLE, wade_giles_table, write_table
+
+    table = wade_giles_table()
+    assert table["tse"] == "ze" and table["hsiao"] == "xiao" and table["chiang"] == "jiang"
+    out = tmp_path / "wade_giles.txt"
+    write_table(table, out)
+    assert out.read_text(encoding="utf-8") == TABLE.read_text(encoding="utf-8")

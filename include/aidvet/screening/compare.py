@@ -269,6 +269,8 @@ def _order_swapped(query: PreparedName, listed: PreparedName, chosen) -> bool:
             or len(query.tokens) < 2 or len(listed.tokens) < 2:
         return False
     last_i, last_j = len(query.tokens) - 1, len(listed.tokens) - 1
+    if query.tokens[0] == listed.tokens[0] or query.tokens[-1] == listed.tokens[-1]:
+        return False  # a name repeated first and last ("Abdikadir Mohamed Abdikadir") pairs either way
     pairs = {(i, j) for _, _, _, i, j in chosen}
     return (0, last_j) in pairs and (last_i, 0) in pairs
 

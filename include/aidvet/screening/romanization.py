@@ -12,28 +12,42 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
+from pathlib import Path
+
+
+TABLE = Path(__file__).with_name("wade_giles.txt")
 
 
 @lru_cache(maxsize=1)
-def _tables() -> tuple[dict[str, str], frozenset[str]]:
-    """(Wade-Giles syllable without apostrophe or umlaut -> pinyin, pinyin syllables). Built on
-    first use (pypinyin's dictionary takes a fifth of a second to load)."""
+def _table() -> dict[str, str]:
+    """Wade-Giles syllable (no apostrophe, no umlaut) -> pinyin, as `wade_giles_table` made it."""
+    with open(TABLE, encoding="utf-8") as handle:
+        return dict(line.split() for line in handle if line.strip())
+
+
+def wade_giles_table() -> dict[str, str]:
+    """Every pinyin syllable of pypinyin's dictionary with its Wade-Giles spelling, apostrophes and
+    umlauts dropped; where two syllables then look alike ("chang" is ch'ang and chang), the
+    unaspirated one. pypinyin loads about 100 MB of phrase data, so screening reads the table
+    kept in `wade_giles.txt` (rebuilt by benchmarks/make_name_tables.py)."""
     from pypinyin.contrib.tone_convert import to_normal
     from pypinyin.pinyin_dict import pinyin_dict
     from pypinyin.style.wadegiles import to_wade_glides
 
     readings = {reading for values in pinyin_dict.values() for reading in values.split(",")}
     syllables = {to_normal(reading).replace("ü", "v") for reading in readings}
-    syllables = {syllable for syllable in syllables if syllable.isascii() and syllable.isalpha()}
-    wade_giles: dict[str, str] = {}
-    for syllable in sorted(syllables):
+    table: dict[str, str] = {}
+    for syllable in sorted(s for s in syllables if s.isascii() and s.isalpha()):
         written = to_wade_glides(syllable)
         key = written.replace("'", "").replace("ü", "u").replace("v", "u")
-        if not key.isascii() or not key.isalpha():
-            continue
-        if "'" not in written or key not in wade_giles:  # unaspirated reading first
-            wade_giles[key] = syllable.replace("v", "u")
-    return wade_giles, frozenset(syllable.replace("v", "u") for syllable in syllables)
+        if key.isascii() and key.isalpha() and ("'" not in written or key not in table):
+            table[key] = syllable.replace("v", "u")
+    return table
+
+
+def write_table(table: dict[str, str], path: Path = TABLE) -> None:
+    with open(path, "w", encoding="utf-8", newline="\n") as handle:
+        handle.writelines(f"{key} {table[key]}\n" for key in sorted(table))
 
 
 # Spellings only Wade-Giles has, and no Korean or Cantonese romanization uses either: "hs", "ts" and
@@ -42,8 +56,11 @@ def _tables() -> tuple[dict[str, str], frozenset[str]]:
 _MARKED_SYLLABLES = frozenset({"chih", "shih", "jih", "szu", "ssu", "erh"})
 
 
-def _wade_giles_mark(token: str) -> bool:
-    return (token.startswith(("hs", "ts", "tz")) or token.endswith("ueh") or token in _MARKED_SYLLABLES
+def _wade_giles_mark(token: str, in_family_name: bool = False) -> bool:
+    """Whether the token is spelt as only Wade-Giles spells; a family name starting "ts" is as
+    often Cantonese ("Tsang", "Tse", "Tsui") and does not count."""
+    starts = ("hs", "tz") if in_family_name else ("hs", "ts", "tz")
+    return (token.startswith(starts) or token.endswith("ueh") or token in _MARKED_SYLLABLES
             or (token.startswith("chi") and (token[3:4] in ("a", "e", "o", "u") or token == "ching")))
 
 
@@ -52,8 +69,12 @@ def pinyin_from_wade_giles(tokens: Sequence[str], family_first: bool) -> list[st
     order given), or None when the tokens are not such a name."""
     if not 2 <= len(tokens) <= 4 or not all(token.isalpha() for token in tokens):
         return None
-    wade_giles, _ = _tables()
-    if not all(token in wade_giles for token in tokens) or not any(map(_wade_giles_mark, tokens)):
+    wade_giles = _table()
+    if not all(token in wade_giles for token in tokens):
+        return None
+    given = tokens[1:] if family_first else tokens[:-1]
+    family = tokens[0] if family_first else tokens[-1]
+    if not (any(map(_wade_giles_mark, given)) or _wade_giles_mark(family, in_family_name=True)):
         return None
     converted = [wade_giles[token] for token in tokens]
     if family_first:

@@ -9,7 +9,7 @@ rigour's tagger takes about 8 CPU-seconds to load, too much for every screening 
 symbols are kept in a table (`name_variants.txt`, one line per token: the token and its symbols)
 for the vocabulary of person names on the reference lists, rebuilt from ../shared/data by
 
-    .venv/bin/python benchmarks/make_name_variants.py [--data ../shared/data]
+    .venv/bin/python benchmarks/make_name_tables.py [--data ../shared/data]
 
 Only symbols that join two spellings of that vocabulary are kept; a spelling that no list uses
 has no variants.
