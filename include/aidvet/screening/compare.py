@@ -39,7 +39,7 @@ _PHONETIC_RULES = tuple(
     for pattern, replacement in (
         ("ph", "f"), ("kh", "k"), ("gh", "k"), ("dh", "d"), ("th", "t"), ("dj", "j"), ("q", "k"),
         ("ks", "x"),
-        ("[ou]+", "u"), ("ee", "i"), ("[eiy]*[iy][eiy]*", "i"),
+        ("o*u+o*|oo", "u"), ("ee", "i"), ("[eiy]*[iy][eiy]*", "i"),
     )
 )
 _VOWELS = re.compile(r"[aeiou]")
@@ -154,8 +154,7 @@ def consonants_only(token: str) -> str:
 
 @lru_cache(maxsize=200_000)
 def phonetic(token: str) -> str:
-    """The token with transliteration variants folded: "o"/"u"/"ou"/"oo" -> u (Arabic and Persian
-    vowels: "Moallem"/"Moualem"), "ee"/"ie"/"ei"/"y" -> i, "ph" -> f, "kh" -> k, "gh" and "q" -> k
+    """The token with transliteration variants folded: "ou"/"oo" -> u, "ee"/"ie"/"ei"/"y" -> i, "ph" -> f, "kh" -> k, "gh" and "q" -> k
     (Persian writes its q as gh: "Araghi"/"Araqi", "Ghavamin"/"Qavvamin"), "dh" -> d, "th" -> t,
     "dj" -> j; doubled letters once ("Akhaiee"/"Akhaei", "Rungtawankeeree"/"Rungtawankhiri")."""
     for pattern, replacement in _PHONETIC_RULES:
@@ -326,20 +325,22 @@ def token_score(query: PreparedName, listed: PreparedName, weights: TokenWeights
         # unpaired: two relatives, or two people of one family, not one person. They count in
         # full, and so does a part of a surname marked by a comma ("RUIZ PEREZ, Leonardo" is not
         # any "Leonardo Ruiz"); other extra names (a middle name, a second surname) count half.
-        in_full = set()
-        last_i, last_j = len(query.tokens) - 1, len(listed.tokens) - 1
-        if _both_unpaired(query.tokens, listed.tokens, last_i, last_j, used_i, used_j):
-            in_full |= {("q", last_i), ("l", last_j)}
-            family_differs = True
-        if last_i and last_j and _both_unpaired(query.tokens, listed.tokens, 0, 0, used_i, used_j):
-            in_full |= {("q", 0), ("l", 0)}
-            given_differs = True
-        for side, name, used in (("q", query, used_i), ("l", listed, used_j)):
-            if name.family_at > 0:
-                extra = {(side, k) for k in range(name.family_at, len(name.tokens)) if k not in used}
-                surname_unpaired += [name.tokens[k] for _, k in sorted(extra - in_full)]
-                in_full |= extra
-        full = sum((query_weights if side == "q" else listed_weights)[k][1] for side, k in in_full)
+        full = 0.0
+        if unmatched_weight:
+            last_i, last_j = len(query.tokens) - 1, len(listed.tokens) - 1
+            if _both_unpaired(query.tokens, listed.tokens, last_i, last_j, used_i, used_j):
+                full += query_weights[last_i][1] + listed_weights[last_j][1]
+                family_differs = True
+            if last_i and last_j and _both_unpaired(query.tokens, listed.tokens, 0, 0, used_i, used_j):
+                full += query_weights[0][1] + listed_weights[0][1]
+                given_differs = True
+            for name, used, weights_, last in ((query, used_i, query_weights, last_i),
+                                               (listed, used_j, listed_weights, last_j)):
+                if name.family_at > 0:
+                    for k in range(name.family_at, last + 1):
+                        if k not in used and not (k == last and family_differs):
+                            full += weights_[k][1]
+                            surname_unpaired.append(name.tokens[k])
         unmatched_weight = full + (unmatched_weight - full) * PERSON_UNMATCHED_FACTOR
     elif len(chosen) >= 2 and (len(used_i) == len(query.tokens) or len(used_j) == len(listed.tokens)) \
             and matched_weight >= 2 * CONTAINED_MIN_WEIGHT:
