@@ -23,7 +23,7 @@ export PATH := $(BIN):$(PATH)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 LOGICAL_DATE ?= $(shell date -u +%Y-%m-%d)
 
-.PHONY: help setup bytecode run test bench eval clean airflow-db store sample lists-sample print-env bench-1m bench-e2e browser
+.PHONY: help setup icu bytecode run test bench eval clean airflow-db store sample lists-sample print-env bench-1m bench-e2e browser
 
 help:
 	@echo "make run    set up (venv, pinned requirements, databases, sample data) and run vet_disbursements"
@@ -34,7 +34,7 @@ help:
 # Installed with compiled bytecode (PYTHONDONTWRITEBYTECODE=1 on these machines would otherwise
 # recompile every module at every start). uv compiles what it installs; compileall also covers
 # packages a .venv got before (a no-op otherwise).
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt pyproject.toml | icu
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.9
 	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements.txt
@@ -67,6 +67,11 @@ run: setup lists-sample
 		|| (tail -80 var/last-dag-test.log; exit 1)
 	@echo "Airflow log of this run: var/last-dag-test.log"
 	$(BIN)/aidvet run summary
+
+# Debian's ICU headers and a C++ compiler: rigour's PyICU (a pinned requirement) builds against them.
+icu:
+	(pkg-config --exists icu-uc && command -v g++) > /dev/null 2>&1 || ($(SUDO) apt-get update -qq \
+		&& DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libicu-dev pkg-config g++)
 
 # Debian's chromium for the browser test (tests/e2e); Playwright drives it, never downloads one.
 browser:

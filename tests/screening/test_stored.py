@@ -61,7 +61,7 @@ def test_the_code_version_follows_every_engine_source(tmp_path):
     shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
     model = Path(aidvet.lists.model.__file__)
     assert code_version_of([copy, model]) == engine_code_version()
-    for source in ("prepare.py", "compare.py", "index.py"):
+    for source in ("prepare.py", "compare.py", "index.py", "name_variants.txt", "wade_giles.txt"):
         original = (copy / source).read_bytes()
         (copy / source).write_bytes(original + b"\n# changed\n")
         assert code_version_of([copy, model]) != engine_code_version(), source

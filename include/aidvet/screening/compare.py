@@ -19,6 +19,7 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA, Indel
 
 from aidvet.screening.prepare import PATRONYMIC, PERSON, PreparedName, consonants_of, legal_forms_conflict
+from aidvet.screening.variants import name_variants
 from aidvet.screening.weights import DEFAULT_WEIGHTS, INITIAL_WEIGHT, TokenWeights
 
 # Tokens of MIN_FUZZY_LENGTH letters or more pair within one edit, of LONG_TOKEN or more within
@@ -32,10 +33,11 @@ FUZZY_PENALTY = 0.75
 DOUBLED_CREDIT = 0.95
 SKELETON_CREDIT = 0.8
 SPELLING_CREDIT = 0.9
+VARIANT_CREDIT = 0.9  # one given name in two languages or transliterations (variants.py)
 _PHONETIC_RULES = tuple(
     (re.compile(pattern), replacement)
     for pattern, replacement in (
-        ("ph", "f"), ("kh", "k"), ("gh", "g"), ("dh", "d"), ("th", "t"), ("dj", "j"), ("q", "k"),
+        ("ph", "f"), ("kh", "k"), ("gh", "k"), ("dh", "d"), ("th", "t"), ("dj", "j"), ("q", "k"),
         ("ks", "x"),
         ("o*u+o*|oo", "u"), ("ee", "i"), ("[eiy]*[iy][eiy]*", "i"),
     )
@@ -58,8 +60,14 @@ SHORT_FUZZY_LENGTH = 5
 SHORT_FUZZY_PENALTY = 1.0
 # Persons: "A bin B" vs "B bin A" (father and son swapped) are two people.
 PATRONYMIC_SWAP_PENALTY = 25.0
+# Persons written without a comma: "Given Family" against "Family Given" are two people.
+NAME_ORDER_PENALTY = 25.0
 # Companies: legal forms of different families ("X AG" / "X GmbH") are two companies.
 LEGAL_FORM_CONFLICT_PENALTY = 20.0
+# Organizations whose names both carry numbers, different ones: the score is multiplied by this.
+NUMBERS_DIFFER_FACTOR = 0.7
+# "ACME" / "ACME LTD": a one-word name with a legal form on one side only.
+LONE_WORD_LEGAL_FORM_PENALTY = 20.0
 JOINED_SCORE = 100.0 - FUSED_DISCOUNT
 # A query in Arabic or Hebrew script against a listed name in another script (lists carry the Latin
 # name of every entity, so a Latin query needs no such path): the same consonants over the whole name
@@ -146,9 +154,9 @@ def consonants_only(token: str) -> str:
 
 @lru_cache(maxsize=200_000)
 def phonetic(token: str) -> str:
-    """The token with transliteration variants folded: "ou"/"oo" -> u, "ee"/"ie"/"ei"/"y" -> i,
-    "ph" -> f, "kh" -> k, "gh" -> g, "dh" -> d, "th" -> t, "q" -> k, "dj" -> j; doubled letters
-    once ("Akhaiee"/"Akhaei", "Rungtawankeeree"/"Rungtawankhiri")."""
+    """The token with transliteration variants folded: "ou"/"oo" -> u, "ee"/"ie"/"ei"/"y" -> i, "ph" -> f, "kh" -> k, "gh" and "q" -> k
+    (Persian writes its q as gh: "Araghi"/"Araqi", "Ghavamin"/"Qavvamin"), "dh" -> d, "th" -> t,
+    "dj" -> j; doubled letters once ("Akhaiee"/"Akhaei", "Rungtawankeeree"/"Rungtawankhiri")."""
     for pattern, replacement in _PHONETIC_RULES:
         token = pattern.sub(replacement, token)
     return squeeze(token)
@@ -191,6 +199,13 @@ def token_credit(a: str, b: str, persons: bool) -> tuple[float, float, str]:
         return SPELLING_CREDIT, SPELLING_CREDIT, "spelling"
     if (unvoweled(a) or unvoweled(b)) and skeleton(a) == skeleton(b) and len(skeleton(a)) >= 3:
         return SKELETON_CREDIT, SKELETON_CREDIT, "consonants"
+    fuzzy = _fuzzy_credit(a, b)
+    if fuzzy[0] < VARIANT_CREDIT and name_variants(a, b):
+        return VARIANT_CREDIT, VARIANT_CREDIT, "name variant"
+    return fuzzy
+
+
+def _fuzzy_credit(a: str, b: str) -> tuple[float, float, str]:
     allowed = max_edits(a, b)
     if not allowed:
         return 0.0, 0.0, ""
@@ -214,8 +229,10 @@ TokenWeightPairs = Sequence[tuple[float, float]]
 
 
 def _align(query: tuple[str, ...], listed: tuple[str, ...], persons: bool,
-           tables: NeighbourTables | None):
-    """Greedy one-to-one pairing, best credit first: list of (credit, sim, how, i, j)."""
+           tables: NeighbourTables | None, syllabic: bool = False):
+    """Greedy one-to-one pairing, best credit first: list of (credit, sim, how, i, j). With
+    `syllabic` (a name in Chinese characters or Hangul) no fuzzy pairs: a syllable a letter off
+    is another character."""
     options = []
     for i, a in enumerate(query):
         table = tables[i] if tables is not None else None
@@ -228,6 +245,8 @@ def _align(query: tuple[str, ...], listed: tuple[str, ...], persons: bool,
                 found = token_credit(a, b, persons)
                 if not found[0]:
                     continue
+            if syllabic and found[2] == "fuzzy":
+                continue
             options.append((found[0], found[1], found[2], i, j))
     if len(options) > 1:
         options.sort(key=lambda option: (-option[0], option[3], option[4]))
@@ -242,6 +261,26 @@ def _align(query: tuple[str, ...], listed: tuple[str, ...], persons: bool,
     return chosen, used_i, used_j
 
 
+def _order_swapped(query: PreparedName, listed: PreparedName, chosen) -> bool:
+    """Persons written without a comma on both sides whose first and last names pair crosswise
+    ("Ali Hassan" / "Hassan Ali"): written in the same order, these are two people."""
+    if query.written != query.letters or listed.written != listed.letters \
+            or len(query.tokens) < 2 or len(listed.tokens) < 2:
+        return False
+    last_i, last_j = len(query.tokens) - 1, len(listed.tokens) - 1
+    if query.tokens[0] == listed.tokens[0] or query.tokens[-1] == listed.tokens[-1]:
+        return False  # a name repeated first and last ("Abdikadir Mohamed Abdikadir") pairs either way
+    pairs = {(i, j) for _, _, _, i, j in chosen}
+    return (0, last_j) in pairs and (last_i, 0) in pairs
+
+
+def _both_unpaired(query: Sequence[str], listed: Sequence[str], i: int, j: int,
+                   used_i: set[int], used_j: set[int]) -> bool:
+    """Whether token i of the query and token j of the listed name are both unpaired full names
+    (not initials)."""
+    return i not in used_i and j not in used_j and len(query[i]) > 1 and len(listed[j]) > 1
+
+
 def weight_pairs(tokens: Sequence[str], weights: TokenWeights) -> tuple[tuple[float, float], ...]:
     return tuple((weights(token), weights.unmatched(token)) for token in tokens)
 
@@ -250,7 +289,8 @@ def token_score(query: PreparedName, listed: PreparedName, weights: TokenWeights
                 detailed: bool = False, tables: NeighbourTables | None = None,
                 query_weights: TokenWeightPairs | None = None,
                 listed_weights: TokenWeightPairs | None = None) -> NameComparison:
-    chosen, used_i, used_j = _align(query.tokens, listed.tokens, persons, tables)
+    syllabic = query.syllabic or listed.syllabic
+    chosen, used_i, used_j = _align(query.tokens, listed.tokens, persons, tables, syllabic)
     if not chosen and not detailed:
         return NameComparison(0.0, "none")
     if query_weights is None:
@@ -276,18 +316,32 @@ def token_score(query: PreparedName, listed: PreparedName, weights: TokenWeights
     for j, pair in enumerate(listed_weights):
         if j not in used_j:
             unmatched_weight += pair[1]
-    family_differs = False
-    if persons and len(chosen) >= 2:
-        last_i, last_j = len(query.tokens) - 1, len(listed.tokens) - 1
-        if last_i not in used_i and last_j not in used_j and len(query.tokens[last_i]) > 1 \
-                and len(listed.tokens[last_j]) > 1:
-            # Both family names (last, once "SURNAME, Given" is turned) are unpaired: two
-            # relatives, not one person. They count in full; other extra names count half.
-            family = query_weights[last_i][1] + listed_weights[last_j][1]
-            unmatched_weight = family + (unmatched_weight - family) * PERSON_UNMATCHED_FACTOR
-            family_differs = True
-        else:
-            unmatched_weight *= PERSON_UNMATCHED_FACTOR
+    family_differs = given_differs = False
+    surname_unpaired: list[str] = []
+    if persons and len(chosen) >= 2 and syllabic:
+        pass  # a name in Chinese characters or Hangul: an extra syllable is another character, in full
+    elif persons and len(chosen) >= 2:
+        # Both family names (last, once "SURNAME, Given" is turned) or both first given names
+        # unpaired: two relatives, or two people of one family, not one person. They count in
+        # full, and so does a part of a surname marked by a comma ("RUIZ PEREZ, Leonardo" is not
+        # any "Leonardo Ruiz"); other extra names (a middle name, a second surname) count half.
+        full = 0.0
+        if unmatched_weight:
+            last_i, last_j = len(query.tokens) - 1, len(listed.tokens) - 1
+            if _both_unpaired(query.tokens, listed.tokens, last_i, last_j, used_i, used_j):
+                full += query_weights[last_i][1] + listed_weights[last_j][1]
+                family_differs = True
+            if last_i and last_j and _both_unpaired(query.tokens, listed.tokens, 0, 0, used_i, used_j):
+                full += query_weights[0][1] + listed_weights[0][1]
+                given_differs = True
+            for name, used, weights_, last in ((query, used_i, query_weights, last_i),
+                                               (listed, used_j, listed_weights, last_j)):
+                if name.family_at > 0:
+                    for k in range(name.family_at, last + 1):
+                        if k not in used and not (k == last and family_differs):
+                            full += weights_[k][1]
+                            surname_unpaired.append(name.tokens[k])
+        unmatched_weight = full + (unmatched_weight - full) * PERSON_UNMATCHED_FACTOR
     elif len(chosen) >= 2 and (len(used_i) == len(query.tokens) or len(used_j) == len(listed.tokens)) \
             and matched_weight >= 2 * CONTAINED_MIN_WEIGHT:
         # One organization name holds all of the other's words, distinctive ones among them
@@ -296,6 +350,9 @@ def token_score(query: PreparedName, listed: PreparedName, weights: TokenWeights
     total = matched_weight + unmatched_weight
     score = 100.0 * earned / total if total else 0.0
     method = "tokens" if chosen else "none"
+    order_swapped = persons and _order_swapped(query, listed, chosen)
+    if order_swapped:
+        score = max(0.0, score - NAME_ORDER_PENALTY)
     swapped = query.lineage_at > 0 and listed.lineage_at > 0 and any(
         (i >= query.lineage_at) != (j >= listed.lineage_at) and query.tokens[i] != PATRONYMIC
         for _, _, _, i, j in chosen)
@@ -308,6 +365,13 @@ def token_score(query: PreparedName, listed: PreparedName, weights: TokenWeights
     rules = []
     if family_differs:
         rules.append(f"family names differ ({query.tokens[-1]} / {listed.tokens[-1]}: counted in full)")
+    if surname_unpaired:
+        rules.append(f"surname part unpaired ({' '.join(surname_unpaired)}: counted in full)")
+    if order_swapped:
+        rules.append(f"name order differs: first and last names swapped, no comma marks the surname "
+                     f"(-{NAME_ORDER_PENALTY:.0f})")
+    if given_differs:
+        rules.append(f"given names differ ({query.tokens[0]} / {listed.tokens[0]}: counted in full)")
     if swapped:
         rules.append(f"patronymic order differs: a name before 'bin' on one side is after it on the other "
                      f"(-{PATRONYMIC_SWAP_PENALTY:.0f})")
@@ -403,6 +467,22 @@ def _legal_form_conflict(result: NameComparison, query: PreparedName, listed: Pr
     return result
 
 
+def _lone_word_with_legal_form(query: PreparedName, listed: PreparedName) -> bool:
+    """One word on both sides, a legal form on one side only ("ACME" / "ACME LTD"): a one-word
+    name is any company of that word."""
+    return len(query.tokens) == 1 and len(listed.tokens) == 1 and bool(query.legal_forms) != bool(listed.legal_forms)
+
+
+def _lone_word_legal_form(result: NameComparison, query: PreparedName, listed: PreparedName,
+                          detailed: bool) -> NameComparison:
+    result.score = max(0.0, result.score - LONE_WORD_LEGAL_FORM_PENALTY)
+    if detailed:
+        form = "/".join(query.legal_forms or listed.legal_forms)
+        result.rules.append(f"one-word name with a legal form ({form}) on one side only: any company of that "
+                            f"word (-{LONE_WORD_LEGAL_FORM_PENALTY:.0f})")
+    return result
+
+
 def _usable_acronym(short: PreparedName) -> bool:
     """Two letters alone are too common to mean anything; with a number ("MS-13") they do."""
     return len(short.acronym_key) > 2 or any(token.isdigit() for token in short.tokens)
@@ -416,12 +496,25 @@ def compare(query: PreparedName, listed: PreparedName, weights: TokenWeights = D
 
     The screener passes precomputed helpers that change speed, never the result: `tables` (per
     query token, every list token it pairs with and its `token_credit`) and token weight pairs."""
+    result = _best(query, listed, weights, detailed, tables, query_weights, listed_weights)
+    result = _numbers_differ(result, query, listed, detailed)
+    if detailed:
+        result.rules.extend(f"Wade-Giles read as pinyin ({name.romanized})"
+                            for name in (query, listed) if name.romanized)
+    return result
+
+
+def _best(query: PreparedName, listed: PreparedName, weights: TokenWeights, detailed: bool,
+          tables: NeighbourTables | None, query_weights: TokenWeightPairs | None,
+          listed_weights: TokenWeightPairs | None) -> NameComparison:
     persons = PERSON in (query.kind, listed.kind)
     result = token_score(query, listed, weights, persons, detailed, tables, query_weights, listed_weights)
     if query.legal_kinds and listed.legal_kinds and legal_forms_conflict(query.legal_kinds, listed.legal_kinds):
         result = _legal_form_conflict(result, query, listed, detailed)
         if not detailed:
             return result  # nothing below can beat a name score the penalty is taken from
+    elif _lone_word_with_legal_form(query, listed) and result.method == "tokens":
+        result = _lone_word_legal_form(result, query, listed, detailed)
     if result.score >= 100.0:
         return result
     if result.score < JOINED_SCORE and query.joined == listed.joined and query.tokens != listed.tokens:
@@ -443,4 +536,19 @@ def compare(query: PreparedName, listed: PreparedName, weights: TokenWeights = D
             result = NameComparison(acronym, "acronym")
             if detailed:
                 result.pairs = [TokenPair(query.text, listed.text, "acronym", 1.0, 1.0)]
+    return result
+
+
+def _numbers_differ(result: NameComparison, query: PreparedName, listed: PreparedName,
+                    detailed: bool) -> NameComparison:
+    """Organizations whose names both carry numbers, different ones ("77th Division" / "33rd
+    Division", "Fifteenth Ocean" / "Fourth Ocean"): numbered units, funds and ships are different
+    ones (logic-v2's number mismatch, the same factor)."""
+    mine, theirs = _numbers_of(query), _numbers_of(listed)
+    if not result.score or not mine or not theirs or mine == theirs or PERSON in (query.kind, listed.kind):
+        return result
+    result.score *= NUMBERS_DIFFER_FACTOR
+    if detailed:
+        result.rules.append(f"numbers differ ({' '.join(sorted(mine))} / {' '.join(sorted(theirs))}: "
+                            f"x{NUMBERS_DIFFER_FACTOR})")
     return result

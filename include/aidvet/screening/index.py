@@ -4,7 +4,8 @@ Every listed name (primary or alias) is one record. A query reaches a record thr
 - its tokens, as many as a record paired through none of them could not reach the threshold
   (prefix filtering on token weights); each query token reaches the list tokens the scorer
   would pair it with, found through a deletion neighbourhood (SymSpell, as many edits as the
-  scorer allows), doubled letters, transliteration spellings and consonant skeletons, each checked with the scorer's own
+  scorer allows), doubled letters, transliteration spellings, consonant skeletons and given-name
+  variants (rigour's name symbols), each checked with the scorer's own
   `token_credit`, so that the neighbour table is exactly the scorer's;
 - the joined letters, in the order used or written ("alqaida" reaches "AL QAIDA");
 - acronyms in both directions ("CJNG", "MS-13");
@@ -32,6 +33,7 @@ from aidvet.screening.compare import (
     weight_pairs,
 )
 from aidvet.screening.prepare import PreparedName, consonants_of, kind_of, prepare
+from aidvet.screening.variants import name_symbols
 from aidvet.screening.weights import TokenWeights
 
 _NEIGHBOUR_CACHE_LIMIT = 100_000
@@ -145,6 +147,11 @@ class NameIndex:
             if len(skeleton(token)) >= 3 and token.isalpha():
                 self.skeletons[skeleton(token)].append(token)
         self.skeletons = dict(self.skeletons)
+        self.variants: dict[str, list[str]] = defaultdict(list)
+        for token in self.postings:
+            for symbol in name_symbols(token):
+                self.variants[symbol].append(token)
+        self.variants = dict(self.variants)
         self.identifiers: dict[str, set[int]] = defaultdict(set)
         for entity_index, entity in enumerate(self.entities):
             for identifier in entity.identifiers:
@@ -192,6 +199,10 @@ class NameIndex:
                 found[other] = credit
         if token.isalpha() and len(skeleton(token)) >= 3:
             for other in self.skeletons.get(skeleton(token), ()):
+                if other not in found and (credit := token_credit(token, other, False))[0] > 0:
+                    found[other] = credit
+        for symbol in name_symbols(token):
+            for other in self.variants.get(symbol, ()):
                 if other not in found and (credit := token_credit(token, other, False))[0] > 0:
                     found[other] = credit
         partner_weight = max((self.weights(other) for other in found), default=0.0)

@@ -17,6 +17,8 @@ from functools import lru_cache
 from anyascii import anyascii
 from rapidfuzz.distance import OSA
 
+from aidvet.screening.romanization import pinyin_from_wade_giles
+
 PERSON = "person"
 ORGANIZATION = "organization"
 
@@ -168,6 +170,9 @@ class PreparedName:
     written: str = ""  # the letters in the order written ("SURNAME, Given": surname first)
     joined: str = ""  # every letter as written, particles and legal forms included ("vanhorn", "acmeag")
     abjad: bool = False  # written in Arabic or Hebrew script (consonants only)
+    syllabic: bool = False  # written in Chinese characters or Hangul: a syllable is a character
+    family_at: int = -1  # persons written "SURNAME, Given": position of the first surname token, else -1
+    romanized: str = ""  # Wade-Giles read as pinyin: "mao tse tung -> mao zedong", else ""
     consonants: str = ""  # names in Arabic/Hebrew script: consonant key (see consonant_key), else ""
 
     def __post_init__(self) -> None:
@@ -207,7 +212,7 @@ def _syllable_run(run: str, script: str) -> str:
     if script == "kana":
         return " " + "".join(syllables) + " "
     if script == "hangul":
-        if 2 <= len(run) <= 4 and run[0] in _KOREAN_FAMILY_NAMES:
+        if 1 <= len(run) <= 4 and run[0] in _KOREAN_FAMILY_NAMES:
             syllables[0] = _KOREAN_FAMILY_NAMES[run[0]]
         return " " + " ".join(syllables) + " "
     if 2 <= len(syllables) <= 4:
@@ -258,14 +263,19 @@ def kind_of(kind: str | None) -> str | None:
     return None
 
 
-def _reorder_person(text: str) -> str:
-    """'SURNAME, Given Names' -> 'Given Names SURNAME' (only for exactly one comma)."""
+def _reorder_person(text: str) -> tuple[str, str]:
+    """'SURNAME, Given Names' -> ('Given Names SURNAME', 'SURNAME') (only for exactly one comma);
+    other names as they are, with no surname known."""
     if text.count(",") != 1:
-        return text
+        return text, ""
     surname, given = (part.strip() for part in text.split(","))
     if not surname or not given:
-        return text
-    return f"{given} {surname}"
+        return text, ""
+    return f"{given} {surname}", surname
+
+
+def _syllabic(name: str) -> bool:
+    return not name.isascii() and any(_syllabic_class(char) in ("han", "hangul") for char in name)
 
 
 def _join_single_letters(tokens: list[str]) -> list[str]:
@@ -391,7 +401,7 @@ def prepare(name: str, kind: str | None = None) -> PreparedName:
     """The comparison form of a name. `kind` is person, organization or None (unknown)."""
     kind = kind_of(kind)
     person = kind == PERSON
-    text = _reorder_person(name) if person else name
+    text, surname = _reorder_person(name) if person else (name, "")
     as_written = _numbers(normalize(name))
     written = "" if text == name else "".join(_drop_particles(as_written, True))
     tokens = as_written if text == name else _numbers(normalize(text))
@@ -402,21 +412,36 @@ def prepare(name: str, kind: str | None = None) -> PreparedName:
         tokens, legal = _strip_legal_forms(tokens)
     tokens = _drop_particles(tokens, person)
     abjad = not name.isascii() and is_abjad(name)
+    syllabic = _syllabic(name)
     if abjad:  # short vowels are not written: compare consonants ("mhmd" ~ "mohammed")
         tokens = [_ABJAD_VOWELS.sub("", token) or token for token in tokens]
-    acronym = acronym_key = ""
+    acronym = acronym_key = romanized = ""
     lineage_at = -1
     if not person:
         acronym = _acronym(tokens) if len(tokens) >= 2 else ""
         acronym_key = _acronym_key(tokens)
-    elif not PATRONYMIC_CONNECTORS.isdisjoint(tokens):
+    elif (pinyin := pinyin_from_wade_giles(tokens, family_first=not surname)) is not None:
+        romanized = f"{' '.join(tokens)} -> {' '.join(pinyin)}"
+        tokens = pinyin
+    elif not PATRONYMIC_CONNECTORS.isdisjoint(tokens) and not syllabic:  # 斌 is "bin", not "son of"
         tokens = [PATRONYMIC if token in PATRONYMIC_CONNECTORS else token for token in tokens]
         lineage_at = _lineage_start(tokens)
     kinds = frozenset(kind for kind in map(legal_kind, legal) if kind) if legal else _NO_KINDS
     letters = "".join(tokens)
+    family_at = _family_start(tokens, surname)
     return PreparedName(name, kind, tuple(tokens), tuple(legal), acronym, acronym_key, lineage_at, kinds,
                         letters=letters, written=written, joined=joined if joined != letters else "",
-                        abjad=abjad, consonants=consonant_key(letters) if abjad else "")
+                        abjad=abjad, consonants=consonant_key(letters) if abjad else "",
+                        syllabic=syllabic, family_at=family_at, romanized=romanized)
+
+
+def _family_start(tokens: list[str], surname: str) -> int:
+    """Position of the first surname token of a "SURNAME, Given" name (the surname's tokens end
+    the prepared tokens), or -1."""
+    if not surname:
+        return -1
+    count = len(_drop_particles(_numbers(normalize(surname)), True))
+    return len(tokens) - count if 0 < count < len(tokens) else -1
 
 
 _NO_KINDS: frozenset[str] = frozenset()

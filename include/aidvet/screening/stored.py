@@ -2,7 +2,7 @@
 
 A built `NameIndex` is written to `<folder>/<key>.index`. The key is the SHA-256 of the hashes of
 the lists it was built from (in order) and of the engine's code version: the source of
-`aidvet.screening` and `aidvet.lists.model`, the versions of the libraries that prepare and
+`aidvet.screening` (and its name tables) and `aidvet.lists.model`, the versions of the libraries that prepare and
 compare names, and the Python version. A new list version or a change to the engine's code gives
 a new key, so a stale index is never read: it is rebuilt and written beside the old one. The
 folder is a local path or an fsspec URL; the pipeline and `aidvet screen` use
@@ -62,13 +62,13 @@ def engine_code_version() -> str:
 
 
 def code_version_of(paths: Iterable[Path]) -> str:
-    """SHA-256 of the Python sources at `paths` (files, or folders' `*.py`), the engine
-    libraries' versions, the Python version and the file format."""
+    """SHA-256 of the Python sources and name tables at `paths` (files, or folders' `*.py` and
+    `*.txt`), the engine libraries' versions, the Python version and the file format."""
     digest = hashlib.sha256(f"format {FORMAT}; python {sys.version_info[:2]}".encode())
     for library in ENGINE_LIBRARIES:
         digest.update(f"; {library} {metadata.version(library)}".encode())
     for path in paths:
-        for source in sorted(path.glob("*.py")) if path.is_dir() else [path]:
+        for source in sorted([*path.glob("*.py"), *path.glob("*.txt")]) if path.is_dir() else [path]:
             digest.update(f"\n{source.name}\n".encode())
             digest.update(source.read_bytes())
     return digest.hexdigest()

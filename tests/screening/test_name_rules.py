@@ -1,0 +1,191 @@
+"""Issue 12, round two: the person and company rules added after the error patterns, each
+tested on a category of names, and each named in the explanation when it fires."""
+
+import pytest
+
+from aidvet.lists import Entity
+from aidvet.screening import DEFAULT_THRESHOLD, Query, Screener, score_names
+from aidvet.screening.compare import compare, token_credit
+from aidvet.screening.prepare import prepare
+from aidvet.screening.variants import name_symbols, name_variants
+
+
+def explain(a: str, b: str, kind: str) -> str:
+    return compare(prepare(a, kind), prepare(b, kind), detailed=True).describe()
+
+
+# Given-name variants (rigour's name symbols): one name across languages and transliterations.
+@pytest.mark.parametrize(("a", "b"), [
+    ("Aleksandr", "Alexander"), ("Fyodor", "Fedor"), ("Hashem", "Hashim"), ("Abdallah", "Abdullah"),
+    ("Hussein", "Husain"), ("Muhammad", "Mohammed"),
+])
+def test_given_name_variants_pair(a, b):
+    assert name_variants(a.lower(), b.lower())
+    credit, _, how = token_credit(a.lower(), b.lower(), True)
+    assert credit >= 0.9 and how in ("name variant", "spelling", "fuzzy", "doubled letters")
+
+
+@pytest.mark.parametrize(("a", "b"), [("KUZIN, Aleksandr", "KUZIN, Alexander"), ("BEREZIN, Fyodor", "BEREZIN, Fedor"),
+                                      ("SAFIEDDINE, Hashem", "SAFIEDDINE, Hashim")])
+def test_a_person_under_a_variant_of_the_given_name_holds(a, b):
+    assert score_names(a, b, "person") >= DEFAULT_THRESHOLD
+    assert "name variant" in explain(a, b, "person") or "fuzzy" in explain(a, b, "person")
+
+
+@pytest.mark.parametrize(("a", "b"), [("kim", "jin"), ("juan", "john"), ("bank", "banco"), ("ali", "alia")])
+def test_names_of_other_languages_or_other_words_are_not_variants(a, b):
+    assert not name_variants(a, b)
+
+
+def test_numbers_and_short_tokens_carry_no_symbol():
+    assert name_symbols("13") == frozenset() and name_symbols("li") == frozenset()
+
+
+def test_a_variant_is_reached_through_the_index():
+    listed = Entity(id="x:1", source="x", kind="person", name="BEREZIN, Fyodor Dmitrievich")
+    hits = Screener([listed]).screen_one(Query("q", "Fedor Dmitrievich Berezin", "person"))
+    assert hits and "name variant" in hits[0].explanation
+
+
+# Persons: a different first given name is another person of the family.
+@pytest.mark.parametrize(("a", "b"), [
+    ("LIMON SANCHEZ, Ovidio", "LIMON SANCHEZ, Alfonso"), ("GASTELUM SERRANO, Cesar", "GASTELUM SERRANO, Jaime"),
+    ("Ruben Laredo Donjuan", "Ismael Laredo Donjuan"),
+])
+def test_relatives_with_other_given_names_do_not_hold(a, b):
+    assert score_names(a, b, "person") < 75
+    assert "given names differ" in explain(a, b, "person")
+
+
+# Persons: a part of a comma-marked surname left unpaired counts in full.
+@pytest.mark.parametrize(("query", "listed"), [
+    ("Leonardo Perez", "PEREZ MARTINEZ, Leonardo"), ("Ana Lopez", "LOPEZ GARCIA, Ana"),
+    ("Jose Ramirez", "RAMIREZ VILLA, Jose"),
+])
+def test_a_missing_surname_part_counts_in_full(query, listed):
+    assert score_names(query, listed, "person") < DEFAULT_THRESHOLD
+    assert "surname part unpaired" in explain(query, listed, "person")
+
+
+def test_the_full_surname_still_matches():
+    assert score_names("Leonardo Perez Martinez", "PEREZ MARTINEZ, Leonardo", "person") == 100
+
+
+# Persons: "Given Family" against "Family Given", no comma on either side: two people.
+@pytest.mark.parametrize(("a", "b"), [("Ali Hassan", "Hassan Ali"), ("Omar Khalid", "Khalid Omar"),
+                                      ("Ahmed Yusuf Salem", "Salem Yusuf Ahmed")])
+def test_swapped_order_without_a_comma_is_another_person(a, b):
+    assert score_names(a, b, "person") < DEFAULT_THRESHOLD
+    assert "name order differs" in explain(a, b, "person")
+
+
+@pytest.mark.parametrize(("a", "b"), [("HASSAN, Ali", "Ali Hassan"), ("Ali Hassan", "HASSAN, Ali"),
+                                      ("SALEK, ABDULHAI", "ABDULHAI SALEK")])
+def test_a_comma_marked_reordering_is_the_same_person(a, b):
+    assert score_names(a, b, "person") == 100
+
+
+# Names in Chinese characters or Hangul: a syllable is a character, so no fuzzy syllables, and an
+# extra syllable counts in full.
+@pytest.mark.parametrize(("query", "listed"), [
+    ("明 晨 郭", "CHEN, Guo Ping"), ("成 朱", "CHEN, Zhu"), ("斌 莉 徐", "XU, Bin"), ("광수 이", "KIM, Su-gwang"),
+])
+def test_cjk_names_a_character_apart_do_not_hold(query, listed):
+    assert score_names(query, listed, "person") < DEFAULT_THRESHOLD
+
+
+def test_cjk_names_still_match_their_romanization():
+    assert score_names("习近平", "XI Jinping", "person") >= DEFAULT_THRESHOLD
+    assert score_names("김정은", "KIM Jong Un", "person") < 100  # another romanization of the given name
+    assert prepare("이", "person").tokens == ("lee",)  # a lone family-name syllable as usually spelt
+
+
+# Companies: a one-word name with a legal form on one side only.
+@pytest.mark.parametrize(("a", "b"), [("ACME", "ACME LTD"), ("KORYO", "KORYO LLC"), ("Zenith GmbH", "Zenith"),
+                                      ("Orbis", "Orbis S.A. de C.V.")])
+def test_a_one_word_name_plus_a_legal_form_does_not_hold(a, b):
+    assert score_names(a, b, "organization") < DEFAULT_THRESHOLD
+    assert "one-word name with a legal form" in explain(a, b, "organization")
+
+
+@pytest.mark.parametrize(("a", "b"), [("ACME LTD", "ACME LIMITED"), ("KORYO BANK", "KORYO BANK LTD"),
+                                      ("ACME", "ACME")])
+def test_legal_forms_on_both_sides_or_longer_names_still_match(a, b):
+    assert score_names(a, b, "organization") == 100
+
+
+# Chinese names in Wade-Giles against pinyin (pypinyin's table).
+@pytest.mark.parametrize(("wade_giles", "pinyin"), [
+    ("Mao Tse-tung", "Mao Zedong"), ("Teng Hsiao-ping", "Deng Xiaoping"), ("Chiang Ching-kuo", "Jiang Jingguo"),
+    ("MAO, Tse-tung", "MAO, Zedong"),
+])
+def test_wade_giles_matches_pinyin(wade_giles, pinyin):
+    assert score_names(wade_giles, pinyin, "person") >= DEFAULT_THRESHOLD
+    assert "Wade-Giles read as pinyin" in explain(wade_giles, pinyin, "person")
+
+
+@pytest.mark.parametrize("name", ["Ali Hassan", "Li Peng", "Kim Jong Un", "Ho Chi Minh", "Chou En-lai"])
+def test_names_that_are_not_wade_giles_stay_as_written(name):
+    assert prepare(name, "person").romanized == ""
+
+
+def test_another_given_name_in_wade_giles_is_another_person():
+    assert score_names("Mao Tse-tung", "Mao Zemin", "person") < 75
+
+
+def test_the_variant_table_is_rigours_and_its_generator_rebuilds_it(shared_data, tmp_path):
+    from aidvet.screening.variants import TABLE, person_tokens, rigour_symbols, variant_table, write_table
+
+    assert rigour_symbols(["aleksandr"])["aleksandr"] <= rigour_symbols(["alexander"])["alexander"]
+    out = tmp_path / "name_variants.txt"
+    write_table(variant_table(person_tokens(shared_data)), out)
+    assert out.read_text(encoding="utf-8") == TABLE.read_text(encoding="utf-8")
+
+
+# Persian transliteration: gh and q are one letter.
+@pytest.mark.parametrize(("a", "b"), [("ARAGHI, Abdollah", "ARAQI, Abdollah"), ("MOGHISSEH, Mohammad", "MOQISEH, Mohammad"),
+                                      ("SADEGHI, Ali", "SADEQI, Ali")])
+def test_persian_and_arabic_spellings_pair(a, b):
+    assert score_names(a, b, "person") >= DEFAULT_THRESHOLD
+    assert "spelling" in explain(a, b, "person")
+
+
+def test_ghavamin_and_qavvamin_are_one_bank():
+    assert score_names("GHAVAMIN BANK", "QAVVAMIN BANK", "organization") >= DEFAULT_THRESHOLD
+
+
+# Organizations: different numbers are different units, funds, ships.
+@pytest.mark.parametrize(("a", "b"), [
+    ("77TH LIGHT INFANTRY DIVISION", "33RD LIGHT INFANTRY DIVISION"), ("FIFTEENTH OCEAN GMBH", "FOURTH OCEAN GMBH"),
+    ("ALMACEN JUNIOR NO. 3", "ALMACEN JUNIOR NO. 2"), ("Growth Fund 1", "Growth Fund 2"),
+])
+def test_different_numbers_are_different_organizations(a, b):
+    assert score_names(a, b, "organization") < 75
+    assert "numbers differ" in explain(a, b, "organization")
+
+
+def test_the_same_number_written_otherwise_still_matches():
+    assert score_names("Twenty-First Century Trading", "21st Century Trading", "organization") == 100
+    assert "numbers differ" not in explain("Unit 7 Holdings", "Unit 7 Holdings", "organization")
+
+
+@pytest.mark.parametrize("name", ["TSANG, Yung Yuan", "TSANG YUNG YUAN", "TSE, Kwok Leung"])
+def test_a_cantonese_family_name_alone_does_not_make_wade_giles(name):
+    assert prepare(name, "person").romanized == ""
+
+
+@pytest.mark.parametrize(("a", "b"), [("Abdrkadir Mohamed Abdikadir", "ABDIKADIR MOHAMED ABDIKADIR"),
+                                      ("Hassan Ali Hassan", "Hassan Ali Hasan")])
+def test_a_name_repeated_first_and_last_is_not_a_swap(a, b):
+    assert "name order differs" not in explain(a, b, "person")
+    assert score_names(a, b, "person") >= DEFAULT_THRESHOLD
+
+
+def test_the_wade_giles_table_is_pypinyins(tmp_path):
+    from aidvet.screening.romanization import TABLE, wade_giles_table, write_table
+
+    table = wade_giles_table()
+    assert table["tse"] == "ze" and table["hsiao"] == "xiao" and table["chiang"] == "jiang"
+    out = tmp_path / "wade_giles.txt"
+    write_table(table, out)
+    assert out.read_text(encoding="utf-8") == TABLE.read_text(encoding="utf-8")
