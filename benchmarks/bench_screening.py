@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import resource
 import sys
 import time
 from pathlib import Path
@@ -25,7 +24,7 @@ from rapidfuzz import process
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate_names import generate  # noqa: E402
-from memory import PeakRss  # noqa: E402
+from memory import PeakRss, tree_cpu_seconds  # noqa: E402
 
 from aidvet.lists import load_files  # noqa: E402
 from aidvet.screening import DEFAULT_THRESHOLD, Query, Screener  # noqa: E402
@@ -34,12 +33,6 @@ from aidvet.screening.prepare import kind_of, prepare  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 LISTS = ("lists/ofac/2021-04-25", "lists/un/consolidated-2025-04-19.xml")
-
-
-def cpu_seconds() -> float:
-    """User + system CPU time of this process and its finished children (the pool workers)."""
-    own, children_usage = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children_usage.ru_utime + children_usage.ru_stime
 
 
 def brute_force_hits(screener: Screener, queries: list[Query]) -> set[tuple[str, str]]:
@@ -96,9 +89,9 @@ def main(argv: list[str] | None = None) -> int:
             yield query
 
     with PeakRss() as rss:
-        start, cpu_start = time.perf_counter(), cpu_seconds()
+        start, cpu_start = time.perf_counter(), tree_cpu_seconds()
         hits = screener.screen(queries(), workers=args.workers)
-        elapsed, cpu = time.perf_counter() - start, cpu_seconds() - cpu_start
+        elapsed, cpu = time.perf_counter() - start, tree_cpu_seconds() - cpu_start
     found = {(hit.query_id, hit.entity_id) for hit in hits}
     planted_found = sum((query_id, entity_id) in found for query_id, entity_id in planted.items())
     print(f"screened {count:,} names with {args.workers} worker(s) in {elapsed:.1f}s: "
