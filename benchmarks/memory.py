@@ -1,8 +1,11 @@
-"""Resident memory of a benchmark: this process's, its process tree's, and a sampler of the peak."""
+"""Resident memory and CPU time of a benchmark: this process's, its process tree's, and a sampler
+of the peak memory. Screening workers are started by a forkserver, so they are grandchildren of
+the benchmark: the tree is walked to every descendant."""
 
 from __future__ import annotations
 
 import os
+import resource
 import threading
 import time
 from collections.abc import Callable
@@ -14,9 +17,27 @@ def own_rss() -> int:
 
 
 def tree_rss(pid: int | None = None) -> int:
-    """Resident memory of a process and its children (e.g. screening workers), in bytes."""
+    """Resident memory of a process and its descendants (e.g. screening workers), in bytes."""
     pid = os.getpid() if pid is None else pid
-    return sum(_vm_rss(process_id) for process_id in [pid, *children(pid)])
+    return sum(_vm_rss(process_id) for process_id in [pid, *descendants(pid)])
+
+
+def tree_cpu_seconds() -> float:
+    """User + system CPU time of this process, of its children it has waited for, and of every
+    live descendant together with the children each of those has waited for (a forkserver's
+    finished workers count there, not in this process's RUSAGE_CHILDREN)."""
+    own, waited = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    total = own.ru_utime + own.ru_stime + waited.ru_utime + waited.ru_stime
+    return total + sum(_cpu_ticks(pid) for pid in descendants(os.getpid())) / os.sysconf("SC_CLK_TCK")
+
+
+def descendants(pid: int) -> list[int]:
+    found, pending = [], children(pid)
+    while pending:
+        child = pending.pop()
+        found.append(child)
+        pending.extend(children(child))
+    return found
 
 
 def children(pid: int) -> list[int]:
@@ -28,6 +49,16 @@ def children(pid: int) -> list[int]:
     except OSError:
         pass
     return found
+
+
+def _cpu_ticks(pid: int) -> int:
+    """utime + stime + cutime + cstime of a process (its waited-for children included), in ticks."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rpartition(")")[2].split()
+    except OSError:
+        return 0
+    return sum(int(value) for value in fields[11:15])  # fields 14-17 of proc(5), after "pid (comm)"
 
 
 def _vm_rss(pid: int) -> int:

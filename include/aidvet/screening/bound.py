@@ -12,6 +12,7 @@ through joined letters or acronyms are always kept.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from aidvet.screening.compare import FUSED_CUTOFF, PERSON_UNMATCHED_FACTOR, fused_score
 from aidvet.screening.index import NameIndex, Neighbours, letter_mask
@@ -45,13 +46,15 @@ def reachable_records(index: NameIndex, query: PreparedName, found: Sequence[Nei
               for neighbours, (paired, unpaired) in zip(found, query_weights) if neighbours is not None]
     initial_count = sum(1 for neighbours in found if neighbours is None)
     initials = sum(paired for neighbours, (paired, _) in zip(found, query_weights) if neighbours is None)
-    reachable_tokens: set[str] = set()
-    for neighbours in found:
-        if neighbours is not None:
-            reachable_tokens.update(neighbours.tokens)
-    kept = list(always & records)
-    kept.extend(index.with_initials & records)
-    rest = records - always - index.with_initials
+    if always:
+        kept = list(always & records)
+        rest = records - always
+    else:
+        kept, rest = [], records
+    if index.with_initials:
+        kept.extend(index.with_initials & rest)
+        rest = rest - index.with_initials
+    reachable_tokens: set[str] | None = None  # every list token some query token pairs with, once needed
     paired_weight, unpaired_weight = index.paired_weight, index.unpaired_weight
     factor = PERSON_UNMATCHED_FACTOR * share
     keep = 1.0 - share
@@ -62,15 +65,17 @@ def reachable_records(index: NameIndex, query: PreparedName, found: Sequence[Nei
         # Each query token pairs with one list token at most, no heavier than its heaviest
         # neighbour: the record's other tokens stay unpaired.
         pair_cap = initial_count + sum(tokens[i][3] for i in pattern)
-        unpair_cap = initial_count + sum(max(tokens[i][3], UNMATCHED_GENERIC_WEIGHT) for i in pattern)
         if (matched + pair_cap) * keep < factor * unmatched:
             failed.extend(members)  # not even a record paired up to the caps could reach it
             continue
+        unpair_cap = initial_count + sum(max(tokens[i][3], UNMATCHED_GENERIC_WEIGHT) for i in pattern)
         hopeful = [
             number for number in members
             if (matched + min(paired_weight[number], pair_cap)) * keep
             >= factor * (unmatched + max(0.0, unpaired_weight[number] - unpair_cap))
         ]
+        if hopeful and reachable_tokens is None:
+            reachable_tokens = {token for neighbours in found if neighbours is not None for token in neighbours.tokens}
         passed = [number for number in hopeful
                   if _two_sided(index, number, reachable_tokens, matched, unmatched) >= needed]
         kept.extend(passed)
@@ -98,9 +103,10 @@ def _fused_reaching(index: NameIndex, query: PreparedName, numbers: list[int], n
     slack = 1.0 - FUSED_CUTOFF
     token_count, compact_length, masks = index.token_count, index.compact_length, index.letter_masks
     words = len(query.tokens)
+    shortest, longest = _close_lengths(length)
     numbers = [number for number in numbers
-               if token_count[number] != words  # equal counts: exact joined letters, found by the index
-               and abs(compact_length[number] - length) <= slack * (compact_length[number] + length)]
+               if shortest <= compact_length[number] <= longest
+               and token_count[number] != words]  # equal counts: exact joined letters, found by the index
     if not numbers:
         return []
     letters = letter_mask(query.compact)
@@ -109,3 +115,12 @@ def _fused_reaching(index: NameIndex, query: PreparedName, numbers: list[int], n
         if (letters ^ masks[number]).bit_count() <= slack * (compact_length[number] + length)
         and fused_score(query, index.records[number].prepared) >= needed
     ]
+
+
+@lru_cache(maxsize=None)
+def _close_lengths(length: int) -> tuple[int, int]:
+    """The joined lengths `other` with abs(other - length) <= (1 - FUSED_CUTOFF) * (other + length),
+    as evaluated here (an interval of whole numbers, at most 2 * length + 1)."""
+    slack = 1.0 - FUSED_CUTOFF
+    close = [other for other in range(2 * length + 2) if abs(other - length) <= slack * (other + length)]
+    return close[0], close[-1]

@@ -20,7 +20,7 @@ from aidvet.lists.model import Entity
 from aidvet.screening import attributes
 from aidvet.screening.attributes import AttributeCheck
 from aidvet.screening.bound import reachable_records
-from aidvet.screening.compare import NameComparison, compare, weight_pairs
+from aidvet.screening.compare import NameComparison, compare
 from aidvet.screening.index import NameIndex, NameRecord
 from aidvet.screening.prepare import kind_of, prepare
 from aidvet.screening.stored import read_index, write_index
@@ -104,16 +104,17 @@ class Screener:
     def screen_one(self, query: Query) -> list[Hit]:
         prepared = prepare(query.name, kind_of(query.kind))
         needed = self.lowest_name_score(query)
-        weights = self.index.weights
-        found = [self.index.neighbours(token) if len(token) > 1 or token.isdigit() else None
-                 for token in prepared.tokens]
+        index = self.index
+        found, query_weights = index.query_tokens(prepared.tokens)
+        candidates = index.candidates(prepared, needed, found, query_weights, query.id_number)
+        reachable = reachable_records(index, prepared, found, query_weights,
+                                      candidates.records, candidates.special, needed)
+        if not reachable and not candidates.by_identifier:
+            return []
+        weights, all_records = index.weights, index.records
         tables = [neighbours.tokens if neighbours else None for neighbours in found]
-        query_weights = weight_pairs(prepared.tokens, weights)
-        candidates = self.index.candidates(prepared, needed, found, query_weights, query.id_number)
         scored = []
-        all_records = self.index.records
-        for number in reachable_records(self.index, prepared, found, query_weights,
-                                        candidates.records, candidates.special, needed):
+        for number in reachable:
             record = all_records[number]
             score = compare(prepared, record.prepared, weights, False, tables, query_weights, record.weights).score
             if score >= needed:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import NamedTuple
 
 from aidvet.lists.model import Alias, Entity
@@ -49,6 +50,9 @@ class Neighbours(NamedTuple):
     tokens: dict[str, tuple[float, float, str]]  # list token -> token_credit
     partner_weight: float  # the highest weight among those list tokens
     reach: frozenset[int]  # record numbers
+
+
+_reach_size = itemgetter(0)
 
 
 def _bound(matched: float, unmatched: float) -> float:
@@ -127,11 +131,14 @@ class NameIndex:
             if not record.prepared.abjad and (key := consonants_of(record.prepared)):
                 self.consonants[key].append(number)
         self.consonants = dict(self.consonants)
-        self.deletion_index: dict[str, list[str]] = defaultdict(list)
+        deletions: dict[str, list[str]] = defaultdict(list)
         for token in self.postings:
             if len(token) >= SHORT_TOKEN and not token.isdigit():
                 for key in deletion_keys(token):
-                    self.deletion_index[key].append(token)
+                    deletions[key].append(token)
+        # The list tokens of a deletion key, space-separated: one string, not one list, per key
+        # (hundreds of thousands of keys; workers load the index from its pickle).
+        self.deletion_index: dict[str, str] = {key: " ".join(tokens) for key, tokens in deletions.items()}
         self.squeezed: dict[str, list[str]] = defaultdict(list)
         for token in self.postings:
             if squeeze(token) != token:
@@ -159,7 +166,6 @@ class NameIndex:
                 if len(value) >= 4:
                     self.identifiers[value].add(entity_index)
         self.postings = dict(self.postings)
-        self.deletion_index = dict(self.deletion_index)
         # Per record: total weight of its tokens when paired, and whether it has initials.
         self.paired_weight = [sum(paired for paired, _ in record.weights) for record in self.records]
         # Initials are single letters; a single digit ("Two Rivers" -> "2") pairs only with itself.
@@ -171,7 +177,33 @@ class NameIndex:
 
         self.letter_masks = [letter_mask(record.prepared.compact) for record in self.records]
         self.with_initials = {number for number, initials in enumerate(self.has_initials) if initials}
+        self._clear_caches()
+
+    def _clear_caches(self) -> None:
         self._neighbours: dict[str, Neighbours] = {}
+        self._query_tokens: dict[str, tuple[Neighbours | None, tuple[float, float]]] = {}
+
+    def __getstate__(self) -> dict:
+        # The caches fill as queries are screened; a stored index starts without them.
+        return {name: value for name, value in vars(self).items() if name not in ("_neighbours", "_query_tokens")}
+
+    def __setstate__(self, state: dict) -> None:
+        vars(self).update(state)
+        self._clear_caches()
+
+    def query_tokens(self, tokens: Sequence[str]) -> tuple[list[Neighbours | None], tuple[tuple[float, float], ...]]:
+        """Per query token: its neighbours (None for an initial, which pairs by its letter) and its
+        (paired, unpaired) weight, as `weight_pairs` gives it."""
+        cache = self._query_tokens
+        known = [cache.get(token) for token in tokens]
+        if None in known:
+            if len(cache) > _NEIGHBOUR_CACHE_LIMIT:
+                cache.clear()
+            for position, token in enumerate(tokens):
+                if known[position] is None:
+                    neighbours = self.neighbours(token) if len(token) > 1 or token.isdigit() else None
+                    known[position] = cache[token] = (neighbours, weight_pairs((token,), self.weights)[0])
+        return [neighbours for neighbours, _ in known], tuple(pair for _, pair in known)
 
     def neighbours(self, token: str) -> Neighbours:
         """Every list token the scorer pairs with `token` (-> its `token_credit`), the highest
@@ -184,7 +216,7 @@ class NameIndex:
             found[token] = (1.0, 1.0, "exact")
         if len(token) >= SHORT_TOKEN and not token.isdigit():
             for key in deletion_keys(token):
-                for other in self.deletion_index.get(key, ()):
+                for other in self.deletion_index.get(key, "").split():
                     if other not in found:
                         credit = token_credit(token, other, False)
                         if credit[0] > 0:
@@ -224,25 +256,27 @@ class NameIndex:
         the tokens set aside are the candidates."""
         records: set[int] = set()
         remaining = []  # (reach size, query weight, partner weight, unpaired weight, reach)
+        initials = 0
         for neighbours, (paired, unpaired) in zip(found, query_weights):
             if neighbours is None:
                 remaining.append((-1, paired, 1.0, unpaired, None))
+                initials += 1
             else:
                 remaining.append((len(neighbours.reach), paired, neighbours.partner_weight, unpaired, neighbours.reach))
-        remaining.sort(key=lambda item: item[0])
+        remaining.sort(key=_reach_size)
         matched = sum(item[1] + item[2] for item in remaining)
         unmatched = 0.0
-        while remaining and _bound(matched, unmatched) >= needed and remaining[-1][4] is not None:
-            # the cheapest token that can block: the first one with a reach
-            position = next(i for i, item in enumerate(remaining) if item[4] is not None)
-            size, weight, partner, unpaired, reach = remaining.pop(position)
+        # Initials (size -1) sort first and never block: the tokens that can follow them.
+        for _, weight, partner, unpaired, reach in remaining[initials:]:
+            if _bound(matched, unmatched) < needed:
+                break
             matched -= weight + partner
             unmatched += unpaired
             records.update(reach)
-        special = set(self.compact.get(query.compact, ()))
-        special.update(self.compact.get(query.written, ()))
-        if query.joined != query.written:
-            special.update(self.compact.get(query.joined, ()))
+        special: set[int] = set()
+        for key in {query.compact, query.written, query.joined}:
+            if (found_by_letters := self.compact.get(key)) is not None:
+                special.update(found_by_letters)
         if query.abjad and query.consonants:
             special.update(self.consonants.get(query.consonants, ()))
         if query.acronym_key:

@@ -147,7 +147,9 @@ _FUZZY_SHORT_FORMS = ("ltd", "llc", "inc", "ltda", "corp", "gmbh", "plc", "sarl"
 _FUZZY_FIRST_LETTERS = frozenset("lcigps")
 
 
-@dataclass(frozen=True, slots=True)
+# Never changed once made (prepare's cache shares it), but not a frozen dataclass: that sets each
+# field through object.__setattr__, five times the work, and one is made per name screened.
+@dataclass(slots=True, unsafe_hash=True)
 class PreparedName:
     original: str
     kind: str | None  # person | organization | None (unknown)
@@ -177,11 +179,11 @@ class PreparedName:
 
     def __post_init__(self) -> None:
         if not self.letters:
-            object.__setattr__(self, "letters", "".join(self.tokens))
+            self.letters = "".join(self.tokens)
         if not self.written:
-            object.__setattr__(self, "written", self.letters)
+            self.written = self.letters
         if not self.joined:
-            object.__setattr__(self, "joined", self.written)
+            self.joined = self.written
 
 
 # Korean family names as Latin spellings write them (anyascii gives the Revised Romanization:
@@ -222,6 +224,8 @@ def _syllable_run(run: str, script: str) -> str:
 
 def transliterate(text: str) -> str:
     """NFKC, then ASCII; syllabic scripts (CJK, Hangul, kana) grouped into words (`_syllable_run`)."""
+    if text.isascii():  # NFKC leaves every ASCII character as it is
+        return text
     text = unicodedata.normalize("NFKC", text)
     if text.isascii():
         return text
@@ -247,8 +251,13 @@ def is_abjad(text: str) -> bool:
 
 def normalize(text: str) -> str:
     """Transliterated, case-folded, punctuation-free text, single spaces."""
-    text = _APOSTROPHES.sub("", transliterate(text).casefold())
-    return " ".join(_NON_ALNUM.sub(" ", text).split())
+    return " ".join(_spaced(text).split())
+
+
+def _spaced(text: str) -> str:
+    """Transliterated, case-folded text, punctuation as spaces (`normalize` before the spaces are
+    made single)."""
+    return _NON_ALNUM.sub(" ", _APOSTROPHES.sub("", transliterate(text).casefold()))
 
 
 def kind_of(kind: str | None) -> str | None:
@@ -319,7 +328,7 @@ def _strip_legal_forms(tokens: list[str]) -> tuple[list[str], list[str]]:
         tokens = [*tokens[:-1], word]
     i = 0
     while i < len(tokens):
-        form = _legal_form_at(tokens, i)
+        form = _legal_form_at(tokens, i) if tokens[i] in _LEGAL_FIRST_TOKENS else None
         if form and (" ".join(form) not in _TRAILING_ONLY or _only_legal_after(tokens, i + len(form))):
             labels.append(_LEGAL_FORM_LABELS[" ".join(form)])
             i += len(form)
@@ -361,7 +370,7 @@ def _legal_form_at(tokens: list[str], start: int) -> tuple[str, ...] | None:
 def _only_legal_after(tokens: list[str], start: int) -> bool:
     i = start
     while i < len(tokens):
-        form = _legal_form_at(tokens, i)
+        form = _legal_form_at(tokens, i) if tokens[i] in _LEGAL_FIRST_TOKENS else None
         if not form:
             return False
         i += len(form)
@@ -402,9 +411,9 @@ def prepare(name: str, kind: str | None = None) -> PreparedName:
     kind = kind_of(kind)
     person = kind == PERSON
     text, surname = _reorder_person(name) if person else (name, "")
-    as_written = _numbers(normalize(name))
+    as_written = _numbers(_spaced(name))
     written = "" if text == name else "".join(_drop_particles(as_written, True))
-    tokens = as_written if text == name else _numbers(normalize(text))
+    tokens = as_written if text == name else _numbers(_spaced(text))
     joined = "".join(as_written)
     legal: list[str] = []
     if not person:
@@ -480,8 +489,8 @@ def _lineage_start(tokens: list[str]) -> int:
 
 
 def _numbers(text: str) -> list[str]:
-    """The words of normalized text, number words and ordinals as digits: "twenty one" -> "21",
-    "third" / "3rd" -> "3"."""
+    """The words of normalized (or `_spaced`) text, number words and ordinals as digits: "twenty
+    one" -> "21", "third" / "3rd" -> "3"."""
     tokens = text.split()
     if _NUMBER_WORD_SET.isdisjoint(tokens) and _DIGIT.search(text) is None:
         return tokens
