@@ -6,7 +6,7 @@ import pytest
 
 from aidvet.stages.decide import decide
 from aidvet.stages.extract import extract
-from aidvet.stages.gc_pause import cycle_collection_paused
+from aidvet.gc_pause import cycle_collection_paused
 from aidvet.stages.publish import publish
 from aidvet.stages.validate import validate
 

@@ -17,7 +17,6 @@ the pipeline publishes to).
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import pickle
@@ -32,6 +31,7 @@ from pathlib import Path
 import fsspec
 
 from aidvet.errors import AidvetError
+from aidvet.gc_pause import cycle_collection_pause
 from aidvet.lists.model import Entity
 from aidvet.screening.index import NameIndex
 
@@ -156,10 +156,5 @@ def read_index(uri: str, expected_key: str | None = None) -> NameIndex:
         raise IndexFileError(f"{uri}: built for key {head.get('key')}, expected {expected_key}")
     if len(body) != head.get("length") or hashlib.sha256(body).hexdigest() != head.get("sha256"):
         raise IndexFileError(f"{uri}: index body does not match its header (cut short or changed)")
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # a million small objects: collection passes during unpickling triple its time
-    try:
+    with cycle_collection_pause():  # a million small objects: collection passes would triple the load
         return pickle.loads(body)
-    finally:
-        if gc_was_enabled:
-            gc.enable()

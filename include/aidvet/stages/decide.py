@@ -22,7 +22,7 @@ from aidvet.policy import Policy, load_policy
 from aidvet.review.queue import sync_queue
 from aidvet.review.whitelist import clearing_entries
 from aidvet.stages.failure import records_failure
-from aidvet.stages.gc_pause import cycle_collection_paused
+from aidvet.gc_pause import cycle_collection_paused
 from aidvet.store import bulk
 from aidvet.store.db import session_scope
 from aidvet.store.run_items import NO_FAILURES, quality_failures_text

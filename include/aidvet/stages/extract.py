@@ -28,7 +28,7 @@ from aidvet.sources.duplicates import resolve_duplicates
 from aidvet.sources.ingest import UNREADABLE
 from aidvet.sources.model import Disbursement, SourceBatch
 from aidvet.stages.failure import records_failure
-from aidvet.stages.gc_pause import cycle_collection_paused
+from aidvet.gc_pause import cycle_collection_paused
 from aidvet.store import bulk, ingest, limits, models
 from aidvet.store.db import session_scope
 from aidvet.store.models import Run, RunItem

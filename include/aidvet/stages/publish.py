@@ -19,7 +19,7 @@ from aidvet.config import Settings
 from aidvet.policy import Policy, load_policy
 from aidvet.publish import report, snapshot, tables
 from aidvet.stages.failure import records_failure
-from aidvet.stages.gc_pause import cycle_collection_paused
+from aidvet.gc_pause import cycle_collection_paused
 from aidvet.stages.decide import best_hits
 from aidvet.stages.common import run_disbursements
 from aidvet.store.db import session_scope

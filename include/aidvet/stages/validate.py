@@ -20,7 +20,7 @@ from aidvet.quality import validate_disbursements
 from aidvet.quality.recipients import (AWARD_COLUMNS, PARTY_COLUMNS, failures_by_disbursement, validate_awards,
                                        validate_parties)
 from aidvet.stages.failure import records_failure
-from aidvet.stages.gc_pause import cycle_collection_paused
+from aidvet.gc_pause import cycle_collection_paused
 from aidvet.stages.common import run_disbursements
 from aidvet.store import bulk
 from aidvet.store.db import session_scope
