@@ -189,3 +189,70 @@ def test_the_wade_giles_table_is_pypinyins(tmp_path):
     out = tmp_path / "wade_giles.txt"
     write_table(table, out)
     assert out.read_text(encoding="utf-8") == TABLE.read_text(encoding="utf-8")
+
+
+# Korean names: McCune-Reischauer and the Revised Romanization spell one syllable two ways.
+@pytest.mark.parametrize(("a", "b"), [
+    ("KIM, Jong Man", "KIM, Cho'ng-man"), ("RI, Je-Son", "RI, Che-Son"), ("JO, Yong Chol", "CHO, Yong Chol"),
+    ("KWAK, Chong-chol", "KWAK, Jong-chol"), ("YUN HO-JIN", "Yun Ho-chin"), ("KIM Kyong Hui", "Kim Gyeong Hui"),
+])
+def test_one_korean_name_in_two_romanizations_holds(a, b):
+    assert score_names(a, b, "person") >= DEFAULT_THRESHOLD
+    assert "korean romanization" in explain(a, b, "person")
+
+
+@pytest.mark.parametrize(("a", "b"), [("KIM, Tong-ho", "KIM, Tong-chol"), ("RI, Song Chol", "RI, Hak Song")])
+def test_korean_names_a_syllable_apart_do_not_hold(a, b):
+    assert score_names(a, b, "person") < DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize(("a", "b"), [("jong", "chong"), ("gyeong", "kyong"), ("cheol", "chol"), ("je", "che")])
+def test_korean_syllables_pair_for_persons_only(a, b):
+    assert token_credit(a, b, True)[2] == "korean romanization"
+    assert compare(prepare(f"Dong {a}", "organization"), prepare(f"Dong {b}", "organization")).score < 100 * 0.75
+
+
+@pytest.mark.parametrize("word", ["john", "peter", "bank", "gold", "martinez"])
+def test_words_that_are_not_korean_syllables_get_no_key(word):
+    from aidvet.screening.korean import korean_key
+    assert korean_key(word) == ""
+
+
+# Transliteration: long words beyond the edit budget, close by rigour's residue distance.
+@pytest.mark.parametrize(("a", "b"), [
+    ("AL-MOALLEM, Walid", "AL-MOUALEM, Walid"), ("NOURREDINE ADAM", "Nureldine Adam"),
+    ("TARABAIN CHAMAS, Mohamad", "TARABAYN SHAMAS, Muhammad"),
+])
+def test_one_arabic_name_in_two_transliterations_pairs(a, b):
+    assert score_names(a, b, "person") >= 80
+    assert "transliteration" in explain(a, b, "person")
+
+
+@pytest.mark.parametrize(("a", "b"), [("martin", "martinez"), ("hamawi", "hamidawi"), ("hussein", "hassan")])
+def test_other_names_are_not_transliterations(a, b):
+    assert token_credit(a, b, True)[2] != "transliteration"
+
+
+# An Arabic article written joined to the name ("ALQAHTANI") meets the name without it.
+@pytest.mark.parametrize(("a", "b"), [
+    ("AL-QAHTANI, Saud", "ALQAHTANI, Saud"), ("AL-SHAMI, Abdul Qader", "ALSHAMI, Abdul Qader"),
+    ("ALARIFI, Naif Hassan", "AL-ARIFI, Naif Hassan"),
+])
+def test_an_article_joined_to_the_name_pairs(a, b):
+    assert score_names(a, b, "person") >= DEFAULT_THRESHOLD
+    assert "article joined" in explain(a, b, "person")
+
+
+@pytest.mark.parametrize(("a", "b"), [("alvaro", "varo"), ("elias", "ias"), ("alex", "ex")])
+def test_names_that_merely_start_like_an_article_keep_their_letters(a, b):
+    assert token_credit(a, b, True)[2] != "article joined"
+
+
+def test_new_spellings_are_reached_through_the_index():
+    listed = [Entity(id="x:1", source="x", kind="person", name="KIM, Cho'ng-man"),
+              Entity(id="x:2", source="x", kind="person", name="AL-MOUALEM, Walid"),
+              Entity(id="x:3", source="x", kind="person", name="AL-QAHTANI, Saud")]
+    screener = Screener(listed, threshold=80)
+    for name, expected in (("Kim Jong Man", "x:1"), ("Walid Al-Moallem", "x:2"), ("Saud Alqahtani", "x:3")):
+        hits = screener.screen_one(Query("q", name, "person"))
+        assert [hit.entity_id for hit in hits] == [expected], name

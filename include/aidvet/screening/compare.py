@@ -16,8 +16,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from rapidfuzz.distance import OSA, Indel
+from rapidfuzz.distance import OSA, Indel, LCSseq
+# rigour's residue distance, from its compiled core: the public `rigour.names` loads its whole
+# name-tagging stack first (0.2 s per process).
+from rigour._core import NamePart, compare_parts
 
+from aidvet.screening.korean import korean_key
 from aidvet.screening.prepare import PATRONYMIC, PERSON, PreparedName, consonants_of, legal_forms_conflict
 from aidvet.screening.variants import name_variants
 from aidvet.screening.weights import DEFAULT_WEIGHTS, INITIAL_WEIGHT, TokenWeights
@@ -33,6 +37,13 @@ FUZZY_PENALTY = 0.75
 DOUBLED_CREDIT = 0.95
 SKELETON_CREDIT = 0.8
 SPELLING_CREDIT = 0.9
+# Words of this many letters or more beyond the edit budget pair when rigour's residue similarity
+# reaches the cutoff (`_transliteration_credit`).
+TRANSLITERATION_MIN_LENGTH = 6
+TRANSLITERATION_CUTOFF = 0.7
+ARTICLES = ("al", "el")  # both two letters
+ARTICLE_REST_MIN = 5  # "Alvaro" is no "Varo"
+KOREAN = "korean romanization"  # how a pair of persons' Korean syllables in two romanizations pairs
 VARIANT_CREDIT = 0.9  # one given name in two languages or transliterations (variants.py)
 _PHONETIC_RULES = tuple(
     (re.compile(pattern), replacement)
@@ -195,14 +206,28 @@ def token_credit(a: str, b: str, persons: bool) -> tuple[float, float, str]:
         return 0.0, 0.0, ""
     if a[0] == b[0] and squeeze(a) == squeeze(b):
         return DOUBLED_CREDIT, DOUBLED_CREDIT, "doubled letters"
+    if article_rest(a) == b or article_rest(b) == a:
+        return DOUBLED_CREDIT, DOUBLED_CREDIT, "article joined"
     if len(a) >= MIN_FUZZY_LENGTH and len(b) >= MIN_FUZZY_LENGTH and phonetic(a) == phonetic(b):
         return SPELLING_CREDIT, SPELLING_CREDIT, "spelling"
     if (unvoweled(a) or unvoweled(b)) and skeleton(a) == skeleton(b) and len(skeleton(a)) >= 3:
         return SKELETON_CREDIT, SKELETON_CREDIT, "consonants"
     fuzzy = _fuzzy_credit(a, b)
+    if not fuzzy[0]:
+        fuzzy = _transliteration_credit(a, b)
+    if fuzzy[0] < SPELLING_CREDIT and (key := korean_key(a)) and key == korean_key(b):
+        return SPELLING_CREDIT, SPELLING_CREDIT, KOREAN
     if fuzzy[0] < VARIANT_CREDIT and name_variants(a, b):
         return VARIANT_CREDIT, VARIANT_CREDIT, "name variant"
     return fuzzy
+
+
+def article_rest(token: str) -> str:
+    """The word after an Arabic article written joined to it ("alqahtani" -> "qahtani"), else "".
+    Preparation drops the article written apart ("AL-QAHTANI"), so the joined one must meet it."""
+    if token.startswith(ARTICLES) and len(token) >= len(ARTICLES[0]) + ARTICLE_REST_MIN:
+        return token[2:]
+    return ""
 
 
 def _fuzzy_credit(a: str, b: str) -> tuple[float, float, str]:
@@ -220,6 +245,38 @@ def _fuzzy_credit(a: str, b: str) -> tuple[float, float, str]:
         # or a typo; another consonant makes another word.
         penalty = SHORT_FUZZY_PENALTY
     return 1.0 - penalty * (1.0 - similarity), similarity, "fuzzy"
+
+
+def _transliteration_credit(a: str, b: str) -> tuple[float, float, str]:
+    """Long words of about one length beyond the edit budget that rigour's residue distance
+    (cheap edits for the letters transliterations confuse: c/k, ou/u, doubled letters) still finds
+    close ("Moallem" / "Moualem", "Nourredine" / "Nureldine"): credit its similarity. Lengths two
+    apart are as often another name ("Martin" / "Martinez", "Hamawi" / "Hamidawi"). Only words that share a deletion key
+    (see `share_deletion_key`), so the index reaches every such pair."""
+    if min(len(a), len(b)) < TRANSLITERATION_MIN_LENGTH or abs(len(a) - len(b)) > 1 \
+            or not (a.isalpha() and b.isalpha()) or not share_deletion_key(a, b):
+        return 0.0, 0.0, ""
+    similarity = _residue_similarity(a, b)
+    if similarity < TRANSLITERATION_CUTOFF:
+        return 0.0, 0.0, ""
+    return similarity, similarity, "transliteration"
+
+
+@lru_cache(maxsize=200_000)
+def _residue_similarity(a: str, b: str) -> float:
+    return compare_parts([NamePart(a, 0)], [NamePart(b, 0)])[0].score
+
+
+def deletions_allowed(token: str) -> int:
+    """Letters the deletion index deletes from a token (SymSpell: the scorer's edit budget)."""
+    return 2 if len(token) >= LONG_TOKEN else 1
+
+
+def share_deletion_key(a: str, b: str) -> bool:
+    """Whether deleting up to `deletions_allowed` letters from each token can leave the same
+    letters: the pairs the index's deletion neighbourhood reaches."""
+    common = LCSseq.similarity(a, b)
+    return len(a) - common <= deletions_allowed(a) and len(b) - common <= deletions_allowed(b)
 
 
 # Per query token: the list tokens it pairs with -> token_credit (None for one-letter tokens).
@@ -245,7 +302,7 @@ def _align(query: tuple[str, ...], listed: tuple[str, ...], persons: bool,
                 found = token_credit(a, b, persons)
                 if not found[0]:
                     continue
-            if syllabic and found[2] == "fuzzy":
+            if (syllabic and found[2] == "fuzzy") or (not persons and found[2] == KOREAN):
                 continue
             options.append((found[0], found[1], found[2], i, j))
     if len(options) > 1:

@@ -4,8 +4,9 @@ Every listed name (primary or alias) is one record. A query reaches a record thr
 - its tokens, as many as a record paired through none of them could not reach the threshold
   (prefix filtering on token weights); each query token reaches the list tokens the scorer
   would pair it with, found through a deletion neighbourhood (SymSpell, as many edits as the
-  scorer allows), doubled letters, transliteration spellings, consonant skeletons and given-name
-  variants (rigour's name symbols), each checked with the scorer's own
+  scorer allows, which also holds the words rigour's residue distance pairs), doubled letters,
+  transliteration spellings, consonant skeletons, given-name variants (rigour's name symbols),
+  Arabic articles written joined and Korean romanization keys, each checked with the scorer's own
   `token_credit`, so that the neighbour table is exactly the scorer's;
 - the joined letters, in the order used or written ("alqaida" reaches "AL QAIDA");
 - acronyms in both directions ("CJNG", "MS-13");
@@ -27,12 +28,14 @@ from aidvet.screening.compare import (
     MIN_FUZZY_LENGTH,
     SHORT_TOKEN,
     PERSON_UNMATCHED_FACTOR,
+    article_rest,
     phonetic,
     skeleton,
     squeeze,
     token_credit,
     weight_pairs,
 )
+from aidvet.screening.korean import korean_key
 from aidvet.screening.prepare import PreparedName, consonants_of, kind_of, prepare
 from aidvet.screening.variants import name_symbols
 from aidvet.screening.weights import TokenWeights
@@ -159,6 +162,16 @@ class NameIndex:
             for symbol in name_symbols(token):
                 self.variants[symbol].append(token)
         self.variants = dict(self.variants)
+        self.articled: dict[str, list[str]] = defaultdict(list)  # "qahtani" -> ["alqahtani", "elqahtani"]
+        for token in self.postings:
+            if rest := article_rest(token):
+                self.articled[rest].append(token)
+        self.articled = dict(self.articled)
+        self.korean: dict[str, list[str]] = defaultdict(list)
+        for token in self.postings:
+            if key := korean_key(token):
+                self.korean[key].append(token)
+        self.korean = dict(self.korean)
         self.identifiers: dict[str, set[int]] = defaultdict(set)
         for entity_index, entity in enumerate(self.entities):
             for identifier in entity.identifiers:
@@ -237,6 +250,13 @@ class NameIndex:
             for other in self.variants.get(symbol, ()):
                 if other not in found and (credit := token_credit(token, other, False))[0] > 0:
                     found[other] = credit
+        rest = article_rest(token)
+        for other in [*self.articled.get(token, ()), *([rest] if rest in self.postings else [])]:
+            if other not in found and (credit := token_credit(token, other, False))[0] > 0:
+                found[other] = credit
+        for other in self.korean.get(korean_key(token), ()):
+            if other not in found and (credit := token_credit(token, other, False))[0] > 0:
+                found[other] = credit
         partner_weight = max((self.weights(other) for other in found), default=0.0)
         reach: frozenset[int] = frozenset().union(*(self.postings[other] for other in found))
         if len(self._neighbours) > _NEIGHBOUR_CACHE_LIMIT:

@@ -38,8 +38,9 @@ from aidvet.screening.index import NameIndex
 FORMAT = 1
 SUFFIX = ".index"
 KEEP_NEWEST = 8  # indexes kept in a folder (list sets in use at once: the pipeline's, CLI users')
-# The libraries whose behaviour is baked into a built index (transliteration, edit distances).
-ENGINE_LIBRARIES = ("anyascii", "rapidfuzz")
+# The libraries whose behaviour is baked into a built index (transliteration, edit distances,
+# rigour's residue distance).
+ENGINE_LIBRARIES = ("anyascii", "rapidfuzz", "rigour")
 
 
 class IndexFileError(AidvetError):
