@@ -84,7 +84,7 @@ class Screener:
         self._floor = min([self.threshold, *self.thresholds.values()])
 
     @property
-    def entities(self) -> list[Entity]:
+    def entities(self) -> Sequence[Entity]:
         return self.index.entities
 
     def threshold_for(self, entity: Entity) -> float:

@@ -109,7 +109,7 @@ def _prepared_values(prepared: PreparedName) -> tuple:
 
 class NameIndex:
     def __init__(self, entities: Sequence[Entity]):
-        self.entities = list(entities)
+        self.entities: Sequence[Entity] = list(entities)  # a loaded index: a PickledList
         self.records: list[NameRecord] = []
         self.primary_record: list[int] = []
         for entity_index, entity in enumerate(self.entities):
