@@ -1,5 +1,5 @@
 """The screener's shortcuts (token caches, prefix filtering, bounds, the fused-letters length
-window, pickled indexes) change only how fast it is: on real listed names it returns exactly what
+window, stored and pickled indexes) change only how fast it is: on real listed names it returns exactly what
 scoring every listed name with the plain per-pair scorer returns."""
 
 import pickle
@@ -13,6 +13,7 @@ from aidvet.screening.bound import _close_lengths
 from aidvet.screening.compare import FUSED_CUTOFF, compare
 from aidvet.screening.evaluation import iati_names
 from aidvet.screening.prepare import kind_of, prepare
+from aidvet.screening.stored import read_index, write_index
 
 UN_LIST = "lists/un/consolidated-2025-04-19.xml"
 
@@ -55,10 +56,19 @@ def test_real_names_screen_as_scoring_every_listed_name_gives(un_screener, share
         assert un_screener.screen_one(query) == un_screener.hits_from(query, scored), query
 
 
-def test_a_pickled_index_screens_as_the_one_built(un_screener, shared_data):
-    loaded = Screener(index=pickle.loads(pickle.dumps(un_screener.index)), threshold=70)
-    assert [record.prepared for record in loaded.index.records] == \
-        [record.prepared for record in un_screener.index.records]
+@pytest.mark.parametrize("how", ["stored", "pickled"])
+def test_a_stored_or_pickled_index_screens_as_the_one_built(un_screener, shared_data, tmp_path, how):
+    if how == "stored":
+        write_index(str(tmp_path / "un.index"), un_screener.index, {"key": None})
+        index = read_index(str(tmp_path / "un.index"))
+    else:
+        index = pickle.loads(pickle.dumps(un_screener.index))
+    loaded = Screener(index=index, threshold=70)
+    built = un_screener.index
+    assert [(record.entity_index, record.alias, record.prepared, record.weights) for record in index.records] == \
+        [(record.entity_index, record.alias, record.prepared, record.weights) for record in built.records]
+    assert list(index.entities) == built.entities and index.deletion_index == built.deletion_index
+    assert index.weights.state() == built.weights.state()
     queries = _queries(un_screener, shared_data, 20)
     assert loaded.screen(queries) == un_screener.screen(queries)
 

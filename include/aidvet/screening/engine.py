@@ -8,6 +8,7 @@ threshold after the attribute adjustments, best first.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -83,7 +84,7 @@ class Screener:
         self._floor = min([self.threshold, *self.thresholds.values()])
 
     @property
-    def entities(self) -> list[Entity]:
+    def entities(self) -> Sequence[Entity]:
         return self.index.entities
 
     def threshold_for(self, entity: Entity) -> float:
@@ -234,6 +235,9 @@ def _start_worker(index_uri: str, threshold: float, thresholds: dict[str, float]
                                     index=read_index(index_uri), index_uri=index_uri)
     except Exception as error:  # noqa: BLE001 - a pool restarts a worker whose initializer raises, for ever
         _WORKER_FAILURE = f"screening worker could not load the index {index_uri}: {error!r}"
+    # The worker keeps the index until it exits: out of the cyclic collector's passes, which
+    # would otherwise walk its hundreds of thousands of objects again and again.
+    gc.freeze()
 
 
 def _screen_chunk(queries: Sequence[Query]) -> list[Hit]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -36,11 +36,13 @@ from aidvet.screening.compare import (
     weight_pairs,
 )
 from aidvet.screening.korean import korean_key
+from aidvet.screening.packed import PackedTable, PickledList
 from aidvet.screening.prepare import PreparedName, consonants_of, kind_of, prepare
 from aidvet.screening.variants import name_symbols
 from aidvet.screening.weights import TokenWeights
 
 _NEIGHBOUR_CACHE_LIMIT = 100_000
+_NOT_STORED = ("_neighbours", "_query_tokens")
 
 
 class Candidates(NamedTuple):
@@ -96,9 +98,21 @@ def deletion_keys(token: str) -> set[str]:
     return keys
 
 
+def _alias_values(alias: Alias | None) -> tuple[str, str, str] | None:
+    return None if alias is None else (alias.name, alias.strength, alias.type)
+
+
+_PREPARED_FIELDS = tuple(field.name for field in fields(PreparedName))
+
+
+def _prepared_values(prepared: PreparedName) -> tuple:
+    """The fields of `prepared` in order: `PreparedName(*values)` makes it again."""
+    return tuple(getattr(prepared, name) for name in _PREPARED_FIELDS)
+
+
 class NameIndex:
     def __init__(self, entities: Sequence[Entity]):
-        self.entities = list(entities)
+        self.entities: Sequence[Entity] = list(entities)  # a loaded index: a PickledList
         self.records: list[NameRecord] = []
         self.primary_record: list[int] = []
         for entity_index, entity in enumerate(self.entities):
@@ -139,9 +153,9 @@ class NameIndex:
             if len(token) >= SHORT_TOKEN and not token.isdigit():
                 for key in deletion_keys(token):
                     deletions[key].append(token)
-        # The list tokens of a deletion key, space-separated: one string, not one list, per key
-        # (hundreds of thousands of keys; workers load the index from its pickle).
-        self.deletion_index: dict[str, str] = {key: " ".join(tokens) for key, tokens in deletions.items()}
+        # The list tokens of a deletion key, space-separated, packed in one string: hundreds of
+        # thousands of keys would be as many objects for every worker to make when it loads.
+        self.deletion_index = PackedTable({key: " ".join(tokens) for key, tokens in deletions.items()})
         self.squeezed: dict[str, list[str]] = defaultdict(list)
         for token in self.postings:
             if squeeze(token) != token:
@@ -179,6 +193,8 @@ class NameIndex:
                 if len(value) >= 4:
                     self.identifiers[value].add(entity_index)
         self.postings = dict(self.postings)
+        self.compact, self.acronyms, self.acronym_keys = dict(self.compact), dict(self.acronyms), dict(self.acronym_keys)
+        self.identifiers = dict(self.identifiers)
         # Per record: total weight of its tokens when paired, and whether it has initials.
         self.paired_weight = [sum(paired for paired, _ in record.weights) for record in self.records]
         # Initials are single letters; a single digit ("Two Rivers" -> "2") pairs only with itself.
@@ -196,13 +212,34 @@ class NameIndex:
         self._neighbours: dict[str, Neighbours] = {}
         self._query_tokens: dict[str, tuple[Neighbours | None, tuple[float, float]]] = {}
 
-    def __getstate__(self) -> dict:
-        # The caches fill as queries are screened; a stored index starts without them.
-        return {name: value for name, value in vars(self).items() if name not in ("_neighbours", "_query_tokens")}
+    def state(self) -> dict:
+        """The index in plain values (tuples, dicts, strings, numbers: marshal writes them and
+        reads them back far faster than pickle makes the objects), for `from_state`. The caches
+        fill as queries are screened; a stored index starts without them."""
+        state = {name: value for name, value in vars(self).items() if name not in _NOT_STORED}
+        state["entities"] = PickledList.pickled(self.entities)
+        state["records"] = tuple((record.entity_index, _alias_values(record.alias), _prepared_values(record.prepared),
+                                  record.weights) for record in self.records)
+        state["weights"] = self.weights.state()
+        state["deletion_index"] = self.deletion_index.state()
+        return state
 
-    def __setstate__(self, state: dict) -> None:
-        vars(self).update(state)
-        self._clear_caches()
+    @classmethod
+    def from_state(cls, state: dict) -> NameIndex:
+        """The index `state` holds. Its entities are unpickled one by one, each when first read."""
+        index = cls.__new__(cls)
+        vars(index).update(state)
+        index.entities = PickledList(state["entities"])
+        index.records = [NameRecord(entity_index, None if alias is None else Alias(*alias), PreparedName(*prepared),
+                                    weights)
+                         for entity_index, alias, prepared, weights in state["records"]]
+        index.weights = TokenWeights.from_state(state["weights"])
+        index.deletion_index = PackedTable.from_state(state["deletion_index"])
+        index._clear_caches()
+        return index
+
+    def __reduce__(self):
+        return NameIndex.from_state, (self.state(),)
 
     def query_tokens(self, tokens: Sequence[str]) -> tuple[list[Neighbours | None], tuple[tuple[float, float], ...]]:
         """Per query token: its neighbours (None for an initial, which pairs by its letter) and its

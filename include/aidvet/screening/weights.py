@@ -72,6 +72,17 @@ class TokenWeights:
             frequency.update(set(tokens))
         return cls(frequency)
 
+    def state(self) -> tuple[dict[str, int], dict[str, float], dict[str, float]]:
+        """Plain dicts (marshal writes them) that `from_state` turns back into these weights."""
+        return dict(self.document_frequency), self._cache, self._unmatched_cache
+
+    @classmethod
+    def from_state(cls, state: tuple[dict[str, int], dict[str, float], dict[str, float]]) -> "TokenWeights":
+        frequency, cache, unmatched_cache = state
+        weights = cls(Counter(frequency))
+        weights._cache, weights._unmatched_cache = dict(cache), dict(unmatched_cache)
+        return weights
+
     def __call__(self, token: str) -> float:
         weight = self._cache.get(token)
         if weight is None:
