@@ -256,3 +256,26 @@ def test_new_spellings_are_reached_through_the_index():
     for name, expected in (("Kim Jong Man", "x:1"), ("Walid Al-Moallem", "x:2"), ("Saud Alqahtani", "x:3")):
         hits = screener.screen_one(Query("q", name, "person"))
         assert [hit.entity_id for hit in hits] == [expected], name
+
+
+# A misspelt number word meets the number it names (preparation writes number words as digits).
+@pytest.mark.parametrize(("query", "listed"), [
+    ("Firts Oil JV Co Ltd", "FIRST OIL JV CO LTD"), ("Secnd Economic Committee", "SECOND ECONOMIC COMMITTEE"),
+    ("Thrid Wave Holdings", "Third Wave Holdings"),
+])
+def test_a_misspelt_number_word_meets_its_number(query, listed):
+    assert score_names(query, listed, "organization") >= DEFAULT_THRESHOLD
+    assert "misspelt number" in explain(query, listed, "organization")
+
+
+def test_a_word_that_is_no_number_word_does_not_meet_a_number():
+    assert token_credit("oil", "1", False)[0] == 0
+    assert token_credit("1", "firts", False)[0] == 0  # the listed side's word is written as listed
+    assert score_names("Fifth Ocean", "First Ocean", "organization") < DEFAULT_THRESHOLD
+
+
+def test_a_misspelt_number_word_is_reached_through_the_index():
+    listed = [Entity(id="x:1", source="x", kind="organization", name="FIRST OIL JV CO LTD"),
+              Entity(id="x:2", source="x", kind="organization", name="OIL JV SERVICES")]
+    hits = Screener(listed).screen_one(Query("q", "Firts Oil JV Co", "organization"))
+    assert [hit.entity_id for hit in hits] == ["x:1"]

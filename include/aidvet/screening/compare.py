@@ -22,7 +22,9 @@ from rapidfuzz.distance import OSA, Indel, LCSseq
 from rigour._core import NamePart, compare_parts
 
 from aidvet.screening.korean import korean_key
-from aidvet.screening.prepare import PATRONYMIC, PERSON, PreparedName, consonants_of, legal_forms_conflict
+from aidvet.screening.prepare import (
+    NUMBER_WORDS_OF, PATRONYMIC, PERSON, PreparedName, consonants_of, legal_forms_conflict,
+)
 from aidvet.screening.variants import name_variants
 from aidvet.screening.weights import DEFAULT_WEIGHTS, INITIAL_WEIGHT, TokenWeights
 
@@ -200,6 +202,8 @@ def token_credit(a: str, b: str, persons: bool) -> tuple[float, float, str]:
     """(credit, similarity, how) of pairing token a with token b; credit 0 means no pair."""
     if a == b:
         return 1.0, 1.0, "exact"
+    if a.isdigit() != b.isdigit():
+        return _number_word_credit(a, b) if b.isdigit() else (0.0, 0.0, "")
     if len(a) == 1 or len(b) == 1:
         if persons and a[0] == b[0] and (len(a) == 1) != (len(b) == 1):
             return INITIAL_CREDIT, 1.0, "initial"
@@ -245,6 +249,26 @@ def _fuzzy_credit(a: str, b: str) -> tuple[float, float, str]:
         # or a typo; another consonant makes another word.
         penalty = SHORT_FUZZY_PENALTY
     return 1.0 - penalty * (1.0 - similarity), similarity, "fuzzy"
+
+
+def _number_word_credit(word: str, digits: str) -> tuple[float, float, str]:
+    """A query's misspelt number word against a listed number ("firts" / "1" from "FIRST"):
+    preparation writes number words as digits, which a typo in the word would otherwise miss."""
+    best = (0.0, 0.0, "")
+    for spelled in NUMBER_WORDS_OF.get(digits, ()):
+        credit, similarity, _ = _fuzzy_credit(word, spelled)
+        if credit > best[0]:
+            best = (credit, similarity, f"misspelt number ({spelled})")
+    return best
+
+
+@lru_cache(maxsize=100_000)
+def misspelt_numbers(token: str) -> tuple[str, ...]:
+    """The numbers (as digits) whose words `token` is a misspelling of: the index's reach for
+    `_number_word_credit`."""
+    if not token.isalpha():
+        return ()
+    return tuple(digits for digits in NUMBER_WORDS_OF if _number_word_credit(token, digits)[0] > 0)
 
 
 def _transliteration_credit(a: str, b: str) -> tuple[float, float, str]:

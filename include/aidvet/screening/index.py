@@ -29,6 +29,7 @@ from aidvet.screening.compare import (
     SHORT_TOKEN,
     PERSON_UNMATCHED_FACTOR,
     article_rest,
+    misspelt_numbers,
     phonetic,
     skeleton,
     squeeze,
@@ -294,6 +295,9 @@ class NameIndex:
         for other in self.korean.get(korean_key(token), ()):
             if other not in found and (credit := token_credit(token, other, False))[0] > 0:
                 found[other] = credit
+        for other in misspelt_numbers(token):
+            if other not in found and other in self.postings:
+                found[other] = token_credit(token, other, False)
         partner_weight = max((self.weights(other) for other in found), default=0.0)
         reach: frozenset[int] = frozenset().union(*(self.postings[other] for other in found))
         if len(self._neighbours) > _NEIGHBOUR_CACHE_LIMIT:
