@@ -279,3 +279,34 @@ def test_a_misspelt_number_word_is_reached_through_the_index():
               Entity(id="x:2", source="x", kind="organization", name="OIL JV SERVICES")]
     hits = Screener(listed).screen_one(Query("q", "Firts Oil JV Co", "organization"))
     assert [hit.entity_id for hit in hits] == ["x:1"]
+
+
+# One word written as two, either way, pairs as one ("Alighadeer" / "Ali Ghadeer"), also when
+# another word keeps the whole names' letters apart.
+@pytest.mark.parametrize(("a", "b"), [
+    ("MEHDI, Ali Ghadeer", "MEHDI, Alighadeer Mohammad"), ("DEHGHANPOUR, Payman Reza", "DEHGHAN POUR, Payman"),
+    ("Mohamed Abdulrahman Said", "Mohamed Abdul Rahman"),
+])
+def test_one_word_written_as_two_pairs(a, b):
+    assert score_names(a, b, "person") >= DEFAULT_THRESHOLD
+    assert score_names(b, a, "person") >= DEFAULT_THRESHOLD
+    assert "joined words" in explain(a, b, "person")
+
+
+def test_an_organization_word_written_as_two_pairs():
+    assert "sun flower~sunflower (joined words" in explain("Sun Flower Shipping", "Sunflower Shipping Lines",
+                                                           "organization")
+
+
+def test_words_joined_only_in_part_do_not_pair():
+    assert "joined words" not in explain("MEHDI, Ali Ghadeer", "MEHDI, Alighadir Mohammad", "person")
+    assert "joined words" not in explain("AL ANSARI, Jamal", "ALAN SARIJ, Jamal", "person")
+
+
+def test_one_word_written_as_two_is_reached_through_the_index():
+    listed = [Entity(id="x:1", source="x", kind="person", name="MEHDI, Alighadeer Mohammad"),
+              Entity(id="x:2", source="x", kind="person", name="DEHGHAN POUR, Payman")]
+    screener = Screener(listed, threshold=80)
+    for name, expected in (("Ali Ghadeer Mehdi", "x:1"), ("Payman Dehghanpour", "x:2")):
+        hits = screener.screen_one(Query("q", name, "person"))
+        assert [hit.entity_id for hit in hits] == [expected], name

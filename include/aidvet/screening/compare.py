@@ -47,6 +47,10 @@ ARTICLES = ("al", "el")  # both two letters
 ARTICLE_REST_MIN = 5  # "Alvaro" is no "Varo"
 KOREAN = "korean romanization"  # how a pair of persons' Korean syllables in two romanizations pairs
 VARIANT_CREDIT = 0.9  # one given name in two languages or transliterations (variants.py)
+# One word written as two ("Alighadeer" / "Ali Ghadeer", "Dehghanpour" / "Dehghan Pour", "Yongwon" /
+# "Yong-won"): each part at least this long, the pair credited as doubled letters are.
+JOINED_PART_MIN = 3
+JOINED_WORDS = "joined words"
 _PHONETIC_RULES = tuple(
     (re.compile(pattern), replacement)
     for pattern, replacement in (
@@ -342,6 +346,33 @@ def _align(query: tuple[str, ...], listed: tuple[str, ...], persons: bool,
     return chosen, used_i, used_j
 
 
+def joinable(first: str, second: str) -> bool:
+    """Whether two adjacent words may be one word written apart (see `_joined_words`)."""
+    return len(first) >= JOINED_PART_MIN and len(second) >= JOINED_PART_MIN
+
+
+def _joined_words(query: Sequence[str], listed: Sequence[str], used_i: set[int],
+                  used_j: set[int]) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """Unpaired words on one side that are two adjacent unpaired words of the other written
+    together: [(query positions, listed positions)]. `used_i` and `used_j` gain them."""
+    joined = []
+    for one, two, used_one, used_two, flip in ((query, listed, used_i, used_j, False),
+                                               (listed, query, used_j, used_i, True)):
+        if len(two) < 2 or len(used_one) == len(one):
+            continue
+        for k in range(len(two) - 1):
+            if k in used_two or k + 1 in used_two or not joinable(two[k], two[k + 1]):
+                continue
+            together = two[k] + two[k + 1]
+            for position, word in enumerate(one):
+                if position not in used_one and word == together:
+                    used_one.add(position)
+                    used_two.update((k, k + 1))
+                    joined.append(((k, k + 1), (position,)) if flip else ((position,), (k, k + 1)))
+                    break
+    return joined
+
+
 def _order_swapped(query: PreparedName, listed: PreparedName, chosen) -> bool:
     """Persons written without a comma on both sides whose first and last names pair crosswise
     ("Ali Hassan" / "Hassan Ali"): written in the same order, these are two people."""
@@ -372,7 +403,8 @@ def token_score(query: PreparedName, listed: PreparedName, weights: TokenWeights
                 listed_weights: TokenWeightPairs | None = None) -> NameComparison:
     syllabic = query.syllabic or listed.syllabic
     chosen, used_i, used_j = _align(query.tokens, listed.tokens, persons, tables, syllabic)
-    if not chosen and not detailed:
+    joined = [] if syllabic else _joined_words(query.tokens, listed.tokens, used_i, used_j)
+    if not chosen and not joined and not detailed:
         return NameComparison(0.0, "none")
     if query_weights is None:
         query_weights = weight_pairs(query.tokens, weights)
@@ -390,6 +422,14 @@ def token_score(query: PreparedName, listed: PreparedName, weights: TokenWeights
         matched_weight += pair_weight
         if detailed:
             pairs.append(TokenPair(query.tokens[i], listed.tokens[j], how, similarity, credit))
+    for query_parts, listed_parts in joined:
+        pair_weight = sum(query_weights[i][0] for i in query_parts) + sum(listed_weights[j][0] for j in listed_parts)
+        earned += DOUBLED_CREDIT * pair_weight
+        matched_weight += pair_weight
+        if detailed:
+            pairs.append(TokenPair(" ".join(query.tokens[i] for i in query_parts),
+                                   " ".join(listed.tokens[j] for j in listed_parts),
+                                   JOINED_WORDS, 1.0, DOUBLED_CREDIT))
     unmatched_weight = 0.0
     for i, pair in enumerate(query_weights):
         if i not in used_i:
@@ -399,9 +439,9 @@ def token_score(query: PreparedName, listed: PreparedName, weights: TokenWeights
             unmatched_weight += pair[1]
     family_differs = given_differs = False
     surname_unpaired: list[str] = []
-    if persons and len(chosen) >= 2 and syllabic:
+    if persons and len(chosen) + len(joined) >= 2 and syllabic:
         pass  # a name in Chinese characters or Hangul: an extra syllable is another character, in full
-    elif persons and len(chosen) >= 2:
+    elif persons and len(chosen) + len(joined) >= 2:
         # Both family names (last, once "SURNAME, Given" is turned) or both first given names
         # unpaired: two relatives, or two people of one family, not one person. They count in
         # full, and so does a part of a surname marked by a comma ("RUIZ PEREZ, Leonardo" is not
@@ -430,7 +470,7 @@ def token_score(query: PreparedName, listed: PreparedName, weights: TokenWeights
         unmatched_weight *= PERSON_UNMATCHED_FACTOR
     total = matched_weight + unmatched_weight
     score = 100.0 * earned / total if total else 0.0
-    method = "tokens" if chosen else "none"
+    method = "tokens" if chosen or joined else "none"
     order_swapped = persons and _order_swapped(query, listed, chosen)
     if order_swapped:
         score = max(0.0, score - NAME_ORDER_PENALTY)

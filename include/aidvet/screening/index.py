@@ -6,9 +6,12 @@ Every listed name (primary or alias) is one record. A query reaches a record thr
   would pair it with, found through a deletion neighbourhood (SymSpell, as many edits as the
   scorer allows, which also holds the words rigour's residue distance pairs), doubled letters,
   transliteration spellings, consonant skeletons, given-name variants (rigour's name symbols),
-  Arabic articles written joined and Korean romanization keys, each checked with the scorer's own
+  Arabic articles written joined, Korean romanization keys and misspelt number words ("firts" for
+  "1", from "FIRST"), each checked with the scorer's own
   `token_credit`, so that the neighbour table is exactly the scorer's;
 - the joined letters, in the order used or written ("alqaida" reaches "AL QAIDA");
+- one word written as two, either way ("alighadeer" reaches "ALI GHADEER", "dehghan pour" reaches
+  "DEHGHANPOUR");
 - acronyms in both directions ("CJNG", "MS-13");
 - an identifier (passport, tax number...) equal to one the entity carries.
 """
@@ -24,11 +27,13 @@ from typing import NamedTuple
 from aidvet.lists.model import Alias, Entity
 from aidvet.screening.attributes import normalize_identifier
 from aidvet.screening.compare import (
+    JOINED_PART_MIN,
     LONG_TOKEN,
     MIN_FUZZY_LENGTH,
     SHORT_TOKEN,
     PERSON_UNMATCHED_FACTOR,
     article_rest,
+    joinable,
     misspelt_numbers,
     phonetic,
     skeleton,
@@ -305,6 +310,21 @@ class NameIndex:
         result = self._neighbours[token] = Neighbours(found, partner_weight, reach)
         return result
 
+    def joined_words(self, tokens: Sequence[str]) -> set[int]:
+        """Records the scorer may pair through one word written as two (`joinable`): two adjacent
+        query words that are one listed word, or a query word that is two listed words."""
+        found: set[int] = set()
+        postings = self.postings
+        for first, second in zip(tokens, tokens[1:]):
+            if joinable(first, second) and (records := postings.get(first + second)) is not None:
+                found.update(records)
+        for token in tokens:
+            for cut in range(JOINED_PART_MIN, len(token) - JOINED_PART_MIN + 1):
+                first, second = token[:cut], token[cut:]
+                if first in postings and second in postings:
+                    found.update(set(postings[first]).intersection(postings[second]))
+        return found
+
     def candidates(self, query: PreparedName, needed: float, found: Sequence[Neighbours | None],
                    query_weights: Sequence[tuple[float, float]], id_number: str | None = None) -> Candidates:
         """Records whose name score may reach `needed`, and entities reached by identifier.
@@ -340,6 +360,8 @@ class NameIndex:
                 special.update(found_by_letters)
         if query.abjad and query.consonants:
             special.update(self.consonants.get(query.consonants, ()))
+        if not query.syllabic:
+            special.update(self.joined_words(query.tokens))
         if query.acronym_key:
             special.update(self.acronyms.get(query.acronym_key, ()))
         if query.acronym:
