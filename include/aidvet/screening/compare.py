@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from rapidfuzz import process
 from rapidfuzz.distance import OSA, Indel, LCSseq
 # rigour's residue distance, from its compiled core: the public `rigour.names` loads its whole
 # name-tagging stack first (0.2 s per process).
@@ -23,7 +24,7 @@ from rigour._core import NamePart, compare_parts
 
 from aidvet.screening.korean import korean_key
 from aidvet.screening.prepare import (
-    NUMBER_WORDS_OF, PATRONYMIC, PERSON, PreparedName, consonants_of, legal_forms_conflict,
+    NUMBER_WORDS, NUMBER_WORDS_OF, PATRONYMIC, PERSON, PreparedName, consonants_of, legal_forms_conflict,
 )
 from aidvet.screening.variants import name_variants
 from aidvet.screening.weights import DEFAULT_WEIGHTS, INITIAL_WEIGHT, TokenWeights
@@ -51,6 +52,10 @@ VARIANT_CREDIT = 0.9  # one given name in two languages or transliterations (var
 # "Yong-won"): each part at least this long, the pair credited as doubled letters are.
 JOINED_PART_MIN = 3
 JOINED_WORDS = "joined words"
+# A number word is recognized misspelt only from this length on, on both sides: shorter ones are
+# too often other words one letter away ("Nina" / "nine", "Tree" / "three").
+MISSPELT_NUMBER_MIN = 5
+_NUMBER_WORD_LIST = sorted(word for word in NUMBER_WORDS if len(word) >= MISSPELT_NUMBER_MIN)
 _PHONETIC_RULES = tuple(
     (re.compile(pattern), replacement)
     for pattern, replacement in (
@@ -259,7 +264,11 @@ def _number_word_credit(word: str, digits: str) -> tuple[float, float, str]:
     """A query's misspelt number word against a listed number ("firts" / "1" from "FIRST"):
     preparation writes number words as digits, which a typo in the word would otherwise miss."""
     best = (0.0, 0.0, "")
+    if len(word) < MISSPELT_NUMBER_MIN:
+        return best
     for spelled in NUMBER_WORDS_OF.get(digits, ()):
+        if len(spelled) < MISSPELT_NUMBER_MIN:
+            continue
         credit, similarity, _ = _fuzzy_credit(word, spelled)
         if credit > best[0]:
             best = (credit, similarity, f"misspelt number ({spelled})")
@@ -270,9 +279,11 @@ def _number_word_credit(word: str, digits: str) -> tuple[float, float, str]:
 def misspelt_numbers(token: str) -> tuple[str, ...]:
     """The numbers (as digits) whose words `token` is a misspelling of: the index's reach for
     `_number_word_credit`."""
-    if not token.isalpha():
+    if not token.isalpha() or len(token) < MISSPELT_NUMBER_MIN:
         return ()
-    return tuple(digits for digits in NUMBER_WORDS_OF if _number_word_credit(token, digits)[0] > 0)
+    close = process.extract(token, _NUMBER_WORD_LIST, scorer=OSA.distance, score_cutoff=2, limit=None)
+    numbers = {str(NUMBER_WORDS[word]) for word, _, _ in close}
+    return tuple(digits for digits in sorted(numbers) if _number_word_credit(token, digits)[0] > 0)
 
 
 def _transliteration_credit(a: str, b: str) -> tuple[float, float, str]:

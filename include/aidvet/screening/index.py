@@ -27,7 +27,6 @@ from typing import NamedTuple
 from aidvet.lists.model import Alias, Entity
 from aidvet.screening.attributes import normalize_identifier
 from aidvet.screening.compare import (
-    JOINED_PART_MIN,
     LONG_TOKEN,
     MIN_FUZZY_LENGTH,
     SHORT_TOKEN,
@@ -134,10 +133,14 @@ class NameIndex:
         self.compact: dict[str, list[int]] = defaultdict(list)
         self.acronyms: dict[str, list[int]] = defaultdict(list)
         self.acronym_keys: dict[str, list[int]] = defaultdict(list)
+        self.written_apart: dict[str, list[int]] = defaultdict(list)  # "alighadeer" -> records of "ali ghadeer"
         for number, record in enumerate(self.records):
             prepared = record.prepared
             for token in set(prepared.tokens):
                 self.postings[token].append(number)
+            for first, second in zip(prepared.tokens, prepared.tokens[1:]):
+                if joinable(first, second):
+                    self.written_apart[first + second].append(number)
             self.compact[prepared.compact].append(number)
             if prepared.written != prepared.compact:
                 self.compact[prepared.written].append(number)
@@ -149,6 +152,7 @@ class NameIndex:
                 self.acronym_keys[prepared.acronym_key].append(number)
         # Consonant keys (prepare.consonant_key) of the names not in Arabic/Hebrew script, so a query
         # in one of those scripts reaches their rendering.
+        self.written_apart = dict(self.written_apart)
         self.consonants: dict[str, list[int]] = defaultdict(list)
         for number, record in enumerate(self.records):
             if not record.prepared.abjad and (key := consonants_of(record.prepared)):
@@ -312,17 +316,16 @@ class NameIndex:
 
     def joined_words(self, tokens: Sequence[str]) -> set[int]:
         """Records the scorer may pair through one word written as two (`joinable`): two adjacent
-        query words that are one listed word, or a query word that is two listed words."""
+        query words that are one listed word, or a query word that is two adjacent listed words."""
         found: set[int] = set()
-        postings = self.postings
-        for first, second in zip(tokens, tokens[1:]):
-            if joinable(first, second) and (records := postings.get(first + second)) is not None:
-                found.update(records)
+        apart, postings = self.written_apart, self.postings
+        previous = ""
         for token in tokens:
-            for cut in range(JOINED_PART_MIN, len(token) - JOINED_PART_MIN + 1):
-                first, second = token[:cut], token[cut:]
-                if first in postings and second in postings:
-                    found.update(set(postings[first]).intersection(postings[second]))
+            if (records := apart.get(token)) is not None:
+                found.update(records)
+            if previous and joinable(previous, token) and (records := postings.get(previous + token)) is not None:
+                found.update(records)
+            previous = token
         return found
 
     def candidates(self, query: PreparedName, needed: float, found: Sequence[Neighbours | None],
