@@ -310,3 +310,25 @@ def test_one_word_written_as_two_is_reached_through_the_index():
     for name, expected in (("Ali Ghadeer Mehdi", "x:1"), ("Payman Dehghanpour", "x:2")):
         hits = screener.screen_one(Query("q", name, "person"))
         assert [hit.entity_id for hit in hits] == [expected], name
+
+
+# Masculine and feminine forms of one name are two people.
+@pytest.mark.parametrize(("a", "b"), [
+    ("GARCIA LOPEZ, Mario", "GARCIA LOPEZ, Maria"), ("SALAZAR, Daniel", "SALAZAR, Daniela"),
+    ("IVANOV, Sergei", "IVANOVA, Sergei"), ("Hamid Karimi", "Hamida Karimi"),
+])
+def test_masculine_and_feminine_forms_do_not_hold(a, b):
+    assert score_names(a, b, "person") < DEFAULT_THRESHOLD
+    assert "masculine and feminine forms" in explain(a, b, "person")
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("PEREGRINA TOBOADA, Jose Antonio", "PEREGRINA TOBOADO, Jose Antonio"),  # a surname's final letter
+    ("GARCIA LOPEZ, Mario", "GARCIA LOPEZ, Mario"),
+])
+def test_a_surname_ending_otherwise_is_no_other_gender(a, b):
+    assert score_names(a, b, "person") >= DEFAULT_THRESHOLD
+
+
+def test_organizations_are_not_read_for_gender():
+    assert "masculine" not in explain("Banco Daniel", "Banco Daniela", "organization")

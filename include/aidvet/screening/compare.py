@@ -52,6 +52,9 @@ VARIANT_CREDIT = 0.9  # one given name in two languages or transliterations (var
 # "Yong-won"): each part at least this long, the pair credited as doubled letters are.
 JOINED_PART_MIN = 3
 JOINED_WORDS = "joined words"
+# Masculine and feminine forms of a name are not paired by spelling rules (see `other_gender`).
+GENDER_STEM_MIN = 4
+_SPELT_OTHERWISE = frozenset({"fuzzy", "spelling", "consonants", "transliteration", "name variant"})
 # A number word is recognized misspelt only from this length on, on both sides: shorter ones are
 # too often other words one letter away ("Nina" / "nine", "Tree" / "three").
 MISSPELT_NUMBER_MIN = 5
@@ -325,7 +328,7 @@ TokenWeightPairs = Sequence[tuple[float, float]]
 
 
 def _align(query: tuple[str, ...], listed: tuple[str, ...], persons: bool,
-           tables: NeighbourTables | None, syllabic: bool = False):
+           tables: NeighbourTables | None, syllabic: bool = False, given: tuple[int, int] = (0, 0)):
     """Greedy one-to-one pairing, best credit first: list of (credit, sim, how, i, j). With
     `syllabic` (a name in Chinese characters or Hangul) no fuzzy pairs: a syllable a letter off
     is another character."""
@@ -343,6 +346,8 @@ def _align(query: tuple[str, ...], listed: tuple[str, ...], persons: bool,
                     continue
             if (syllabic and found[2] == "fuzzy") or (not persons and found[2] == KOREAN):
                 continue
+            if persons and found[2] in _SPELT_OTHERWISE and other_gender(a, b, i < given[0] and j < given[1]):
+                continue
             options.append((found[0], found[1], found[2], i, j))
     if len(options) > 1:
         options.sort(key=lambda option: (-option[0], option[3], option[4]))
@@ -355,6 +360,26 @@ def _align(query: tuple[str, ...], listed: tuple[str, ...], persons: bool,
             used_j.add(option[4])
             chosen.append(option)
     return chosen, used_i, used_j
+
+
+def other_gender(a: str, b: str, given: bool) -> bool:
+    """The masculine and feminine forms of one name: two people, however few letters apart. A
+    feminine "a" added to a name ending in a consonant ("Daniel" / "Daniela", "Hamid" / "Hamida",
+    "Ivanov" / "Ivanova"), or, for given names only, a final "o" for an "a" ("Mario" / "Maria";
+    Spanish surnames end either way whoever bears them)."""
+    if len(a) > len(b):
+        a, b = b, a
+    if len(a) < GENDER_STEM_MIN:
+        return False
+    if len(a) == len(b):
+        return given and a[:-1] == b[:-1] and {a[-1], b[-1]} == {"o", "a"}
+    return len(b) == len(a) + 1 and b[-1] == "a" and b.startswith(a) and a[-1] not in "aeiou"
+
+
+def given_count(name: PreparedName) -> int:
+    """How many of a person's tokens, from the first, are given names: those before the surname
+    marked by a comma, else all but the last."""
+    return name.family_at if name.family_at > 0 else len(name.tokens) - 1
 
 
 def joinable(first: str, second: str) -> bool:
@@ -413,7 +438,8 @@ def token_score(query: PreparedName, listed: PreparedName, weights: TokenWeights
                 query_weights: TokenWeightPairs | None = None,
                 listed_weights: TokenWeightPairs | None = None) -> NameComparison:
     syllabic = query.syllabic or listed.syllabic
-    chosen, used_i, used_j = _align(query.tokens, listed.tokens, persons, tables, syllabic)
+    given = (given_count(query), given_count(listed)) if persons else (0, 0)
+    chosen, used_i, used_j = _align(query.tokens, listed.tokens, persons, tables, syllabic, given)
     joined = [] if syllabic else _joined_words(query.tokens, listed.tokens, used_i, used_j)
     if not chosen and not joined and not detailed:
         return NameComparison(0.0, "none")
@@ -502,6 +528,11 @@ def token_score(query: PreparedName, listed: PreparedName, weights: TokenWeights
     if order_swapped:
         rules.append(f"name order differs: first and last names swapped, no comma marks the surname "
                      f"(-{NAME_ORDER_PENALTY:.0f})")
+    gendered = [f"{query.tokens[i]} / {listed.tokens[j]}" for i in range(len(query.tokens)) if i not in used_i
+                for j in range(len(listed.tokens)) if j not in used_j and persons
+                and other_gender(query.tokens[i], listed.tokens[j], i < given[0] and j < given[1])]
+    if gendered:
+        rules.append(f"masculine and feminine forms of a name, not paired ({', '.join(gendered)})")
     if given_differs:
         rules.append(f"given names differ ({query.tokens[0]} / {listed.tokens[0]}: counted in full)")
     if swapped:
