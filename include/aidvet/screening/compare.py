@@ -47,11 +47,17 @@ TRANSLITERATION_CUTOFF = 0.7
 ARTICLES = ("al", "el")  # both two letters
 ARTICLE_REST_MIN = 5  # "Alvaro" is no "Varo"
 KOREAN = "korean romanization"  # how a pair of persons' Korean syllables in two romanizations pairs
+# A person's name in Latvian or Lithuanian form, its nominative ending on ("Sergejs" / "Sergey",
+# "Putinas" / "Putin"), pairs as its stem does; persons only, as the Korean rule.
+BALTIC = "baltic ending"
+_BALTIC_ENDINGS = ("ius", "us", "as", "is", "ys", "s")
+BALTIC_STEM_MIN = 4
 VARIANT_CREDIT = 0.9  # one given name in two languages or transliterations (variants.py)
 # One word written as two ("Alighadeer" / "Ali Ghadeer", "Dehghanpour" / "Dehghan Pour", "Yongwon" /
 # "Yong-won"): each part at least this long, the pair credited as doubled letters are.
 JOINED_PART_MIN = 3
 JOINED_WORDS = "joined words"
+_PERSONS_ONLY = frozenset({KOREAN, BALTIC})
 # Masculine and feminine forms of a name are not paired by spelling rules (see `other_gender`).
 GENDER_STEM_MIN = 4
 _SPELT_OTHERWISE = frozenset({"fuzzy", "spelling", "consonants", "transliteration", "name variant"})
@@ -210,8 +216,10 @@ def max_edits(a: str, b: str) -> int:
     return 2 if shorter >= LONG_TOKEN else 1
 
 
-def token_credit(a: str, b: str, persons: bool) -> tuple[float, float, str]:
-    """(credit, similarity, how) of pairing token a with token b; credit 0 means no pair."""
+def token_credit(a: str, b: str, persons: bool, person_rules: bool = True) -> tuple[float, float, str]:
+    """(credit, similarity, how) of pairing token a with token b; credit 0 means no pair.
+    `person_rules`: also the rules for persons' names only (`_PERSONS_ONLY`); the neighbour tables
+    hold them, and an organization's pair falls back to the rest (see `_align`)."""
     if a == b:
         return 1.0, 1.0, "exact"
     if a.isdigit() != b.isdigit():
@@ -231,8 +239,13 @@ def token_credit(a: str, b: str, persons: bool) -> tuple[float, float, str]:
     fuzzy = _fuzzy_credit(a, b)
     if not fuzzy[0]:
         fuzzy = _transliteration_credit(a, b)
-    if fuzzy[0] < SPELLING_CREDIT and (key := korean_key(a)) and key == korean_key(b):
-        return SPELLING_CREDIT, SPELLING_CREDIT, KOREAN
+    if person_rules and fuzzy[0] < SPELLING_CREDIT:
+        if (key := korean_key(a)) and key == korean_key(b):
+            return SPELLING_CREDIT, SPELLING_CREDIT, KOREAN
+        if (a[-1] == "s") != (b[-1] == "s"):
+            baltic = _baltic_credit(a, b) if a[-1] == "s" else _baltic_credit(b, a)
+            if baltic[0] > fuzzy[0]:
+                fuzzy = baltic
     if fuzzy[0] < VARIANT_CREDIT and name_variants(a, b):
         return VARIANT_CREDIT, VARIANT_CREDIT, "name variant"
     return fuzzy
@@ -289,6 +302,39 @@ def misspelt_numbers(token: str) -> tuple[str, ...]:
     return tuple(digits for digits in sorted(numbers) if _number_word_credit(token, digits)[0] > 0)
 
 
+@lru_cache(maxsize=100_000)
+def baltic_stems(token: str) -> tuple[str, ...]:
+    """A Latvian or Lithuanian rendering of a name without its nominative ending ("sergejs" ->
+    "sergej", "abramovicius" -> "abramovic"), each also with "j" read as "y" ("sergey"), as
+    English renderings spell it."""
+    if token[-1] != "s" or not token.isalpha():
+        return ()
+    stems: dict[str, None] = {}
+    for ending in _BALTIC_ENDINGS:
+        if token.endswith(ending) and len(token) - len(ending) >= BALTIC_STEM_MIN:
+            stem = token[:-len(ending)]
+            if ending == "s" and stem[-1] in "aeiou":
+                continue  # "-es", "-os": Spanish ("Torres", "Santos"), not a Latvian ending
+            stems[stem] = None
+            if "j" in stem:
+                stems[stem.replace("j", "y")] = None
+    return tuple(stems)
+
+
+def _baltic_credit(declined: str, other: str) -> tuple[float, float, str]:
+    """The best pair of a stem of `declined` with `other`: the same letters, one or two typos'
+    worth, or one given name (capped at SPELLING_CREDIT: a rendering, not the same spelling)."""
+    best = 0.0
+    for stem in baltic_stems(declined):
+        if stem == other:
+            return SPELLING_CREDIT, SPELLING_CREDIT, BALTIC
+        credit = _fuzzy_credit(stem, other)[0]
+        if name_variants(stem, other):
+            credit = max(credit, VARIANT_CREDIT)
+        best = max(best, min(credit, SPELLING_CREDIT))
+    return (best, best, BALTIC) if best else (0.0, 0.0, "")
+
+
 def _transliteration_credit(a: str, b: str) -> tuple[float, float, str]:
     """Long words of about one length beyond the edit budget that rigour's residue distance
     (cheap edits for the letters transliterations confuse: c/k, ou/u, doubled letters) still finds
@@ -341,10 +387,14 @@ def _align(query: tuple[str, ...], listed: tuple[str, ...], persons: bool,
                 if found is None:
                     continue
             else:
-                found = token_credit(a, b, persons)
+                found = token_credit(a, b, persons, persons)
                 if not found[0]:
                     continue
-            if (syllabic and found[2] == "fuzzy") or (not persons and found[2] == KOREAN):
+            if not persons and found[2] in _PERSONS_ONLY:  # a table made for a query of unknown kind
+                found = token_credit(a, b, persons, person_rules=False)
+                if not found[0]:
+                    continue
+            if syllabic and found[2] == "fuzzy":
                 continue
             if persons and found[2] in _SPELT_OTHERWISE and other_gender(a, b, i < given[0] and j < given[1]):
                 continue
@@ -391,6 +441,9 @@ def _joined_words(query: Sequence[str], listed: Sequence[str], used_i: set[int],
                   used_j: set[int]) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
     """Unpaired words on one side that are two adjacent unpaired words of the other written
     together: [(query positions, listed positions)]. `used_i` and `used_j` gain them."""
+    free_query, free_listed = len(query) - len(used_i), len(listed) - len(used_j)
+    if not free_query or not free_listed or free_query + free_listed < 3:
+        return []
     joined = []
     for one, two, used_one, used_two, flip in ((query, listed, used_i, used_j, False),
                                                (listed, query, used_j, used_i, True)):

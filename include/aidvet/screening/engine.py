@@ -23,7 +23,7 @@ from aidvet.screening.attributes import AttributeCheck
 from aidvet.screening.bound import reachable_records
 from aidvet.screening.compare import NameComparison, compare
 from aidvet.screening.index import NameIndex, NameRecord
-from aidvet.screening.prepare import kind_of, prepare
+from aidvet.screening.prepare import ORGANIZATION, kind_of, prepare
 from aidvet.screening.stored import read_index, write_index
 
 # Chosen on the evaluation in docs/screening.md.
@@ -106,7 +106,7 @@ class Screener:
         prepared = prepare(query.name, kind_of(query.kind))
         needed = self.lowest_name_score(query)
         index = self.index
-        found, query_weights = index.query_tokens(prepared.tokens)
+        found, query_weights = index.query_tokens(prepared.tokens, prepared.kind != ORGANIZATION)
         candidates = index.candidates(prepared, needed, found, query_weights, query.id_number)
         reachable = reachable_records(index, prepared, found, query_weights,
                                       candidates.records, candidates.special, needed)

@@ -27,11 +27,13 @@ from typing import NamedTuple
 from aidvet.lists.model import Alias, Entity
 from aidvet.screening.attributes import normalize_identifier
 from aidvet.screening.compare import (
+    JOINED_PART_MIN,
     LONG_TOKEN,
     MIN_FUZZY_LENGTH,
     SHORT_TOKEN,
     PERSON_UNMATCHED_FACTOR,
     article_rest,
+    baltic_stems,
     joinable,
     misspelt_numbers,
     phonetic,
@@ -42,7 +44,7 @@ from aidvet.screening.compare import (
 )
 from aidvet.screening.korean import korean_key
 from aidvet.screening.packed import PackedTable, PickledList
-from aidvet.screening.prepare import PreparedName, consonants_of, kind_of, prepare
+from aidvet.screening.prepare import PERSON, PreparedName, consonants_of, kind_of, prepare
 from aidvet.screening.variants import name_symbols
 from aidvet.screening.weights import TokenWeights
 
@@ -120,12 +122,15 @@ class NameIndex:
         self.entities: Sequence[Entity] = list(entities)  # a loaded index: a PickledList
         self.records: list[NameRecord] = []
         self.primary_record: list[int] = []
+        person_tokens: set[str] = set()
         for entity_index, entity in enumerate(self.entities):
             kind = kind_of(entity.kind)
             self.primary_record.append(len(self.records))
             for name, alias in entity.all_names():
                 if name and name.strip():
                     self.records.append(NameRecord(entity_index, alias, prepare(name, kind)))
+                    if kind == PERSON:
+                        person_tokens.update(self.records[-1].prepared.tokens)
         self.weights = TokenWeights.from_token_sets(record.prepared.tokens for record in self.records)
         for record in self.records:
             record.weights = weight_pairs(record.prepared.tokens, self.weights)
@@ -163,6 +168,12 @@ class NameIndex:
             if len(token) >= SHORT_TOKEN and not token.isdigit():
                 for key in deletion_keys(token):
                     deletions[key].append(token)
+        # A listed person's name in Latvian or Lithuanian form is reached through its stems too.
+        for token in person_tokens:
+            for stem in baltic_stems(token):
+                for key in deletion_keys(stem):
+                    if token not in deletions[key]:
+                        deletions[key].append(token)
         # The list tokens of a deletion key, space-separated, packed in one string: hundreds of
         # thousands of keys would be as many objects for every worker to make when it loads.
         self.deletion_index = PackedTable({key: " ".join(tokens) for key, tokens in deletions.items()})
@@ -185,6 +196,10 @@ class NameIndex:
         for token in self.postings:
             for symbol in name_symbols(token):
                 self.variants[symbol].append(token)
+        for token in person_tokens:
+            for symbol in {symbol for stem in baltic_stems(token) for symbol in name_symbols(stem)}:
+                if token not in self.variants[symbol]:
+                    self.variants[symbol].append(token)
         self.variants = dict(self.variants)
         self.articled: dict[str, list[str]] = defaultdict(list)  # "qahtani" -> ["alqahtani", "elqahtani"]
         for token in self.postings:
@@ -219,8 +234,10 @@ class NameIndex:
         self._clear_caches()
 
     def _clear_caches(self) -> None:
-        self._neighbours: dict[str, Neighbours] = {}
-        self._query_tokens: dict[str, tuple[Neighbours | None, tuple[float, float]]] = {}
+        # Per kind of query: True when the query may be a person's name (person or unknown kind),
+        # whose tokens also reach what the persons-only rules pair.
+        self._neighbours: dict[bool, dict[str, Neighbours]] = {True: {}, False: {}}
+        self._query_tokens: dict[bool, dict[str, tuple[Neighbours | None, tuple[float, float]]]] = {True: {}, False: {}}
 
     def state(self) -> dict:
         """The index in plain values (tuples, dicts, strings, numbers: marshal writes them and
@@ -251,24 +268,28 @@ class NameIndex:
     def __reduce__(self):
         return NameIndex.from_state, (self.state(),)
 
-    def query_tokens(self, tokens: Sequence[str]) -> tuple[list[Neighbours | None], tuple[tuple[float, float], ...]]:
+    def query_tokens(self, tokens: Sequence[str], persons: bool = True
+                     ) -> tuple[list[Neighbours | None], tuple[tuple[float, float], ...]]:
         """Per query token: its neighbours (None for an initial, which pairs by its letter) and its
-        (paired, unpaired) weight, as `weight_pairs` gives it."""
-        cache = self._query_tokens
+        (paired, unpaired) weight, as `weight_pairs` gives it. `persons`: the query may be a
+        person's name (see `neighbours`)."""
+        cache = self._query_tokens[persons]
         known = [cache.get(token) for token in tokens]
         if None in known:
             if len(cache) > _NEIGHBOUR_CACHE_LIMIT:
                 cache.clear()
             for position, token in enumerate(tokens):
                 if known[position] is None:
-                    neighbours = self.neighbours(token) if len(token) > 1 or token.isdigit() else None
+                    neighbours = self.neighbours(token, persons) if len(token) > 1 or token.isdigit() else None
                     known[position] = cache[token] = (neighbours, weight_pairs((token,), self.weights)[0])
         return [neighbours for neighbours, _ in known], tuple(pair for _, pair in known)
 
-    def neighbours(self, token: str) -> Neighbours:
+    def neighbours(self, token: str, persons: bool = True) -> Neighbours:
         """Every list token the scorer pairs with `token` (-> its `token_credit`), the highest
-        weight among them, and the records holding any of them."""
-        cached = self._neighbours.get(token)
+        weight among them, and the records holding any of them. `persons`: with the pairs of the
+        rules for persons' names only (an organization's query leaves them out)."""
+        cache = self._neighbours[persons]
+        cached = cache.get(token)
         if cached is not None:
             return cached
         found: dict[str, tuple[float, float, str]] = {}
@@ -278,40 +299,46 @@ class NameIndex:
             for key in deletion_keys(token):
                 for other in self.deletion_index.get(key, "").split():
                     if other not in found:
-                        credit = token_credit(token, other, False)
+                        credit = token_credit(token, other, False, persons)
                         if credit[0] > 0:
                             found[other] = credit
         if len(token) >= MIN_FUZZY_LENGTH:
             for other in self.phonetic.get(phonetic(token), ()):
-                if other not in found and (credit := token_credit(token, other, False))[0] > 0:
+                if other not in found and (credit := token_credit(token, other, False, persons))[0] > 0:
                     found[other] = credit
         squeezed = squeeze(token)
         for other in [*self.squeezed.get(squeezed, ()), *([squeezed] if squeezed in self.postings else [])]:
-            if other not in found and (credit := token_credit(token, other, False))[0] > 0:
+            if other not in found and (credit := token_credit(token, other, False, persons))[0] > 0:
                 found[other] = credit
         if token.isalpha() and len(skeleton(token)) >= 3:
             for other in self.skeletons.get(skeleton(token), ()):
-                if other not in found and (credit := token_credit(token, other, False))[0] > 0:
+                if other not in found and (credit := token_credit(token, other, False, persons))[0] > 0:
                     found[other] = credit
         for symbol in name_symbols(token):
             for other in self.variants.get(symbol, ()):
-                if other not in found and (credit := token_credit(token, other, False))[0] > 0:
+                if other not in found and (credit := token_credit(token, other, False, persons))[0] > 0:
                     found[other] = credit
         rest = article_rest(token)
         for other in [*self.articled.get(token, ()), *([rest] if rest in self.postings else [])]:
-            if other not in found and (credit := token_credit(token, other, False))[0] > 0:
+            if other not in found and (credit := token_credit(token, other, False, persons))[0] > 0:
                 found[other] = credit
         for other in self.korean.get(korean_key(token), ()):
-            if other not in found and (credit := token_credit(token, other, False))[0] > 0:
+            if other not in found and (credit := token_credit(token, other, False, persons))[0] > 0:
                 found[other] = credit
+        for stem in baltic_stems(token) if persons else ():
+            candidates = {other for key in deletion_keys(stem) for other in self.deletion_index.get(key, "").split()}
+            candidates.update(other for symbol in name_symbols(stem) for other in self.variants.get(symbol, ()))
+            for other in candidates:
+                if other not in found and (credit := token_credit(token, other, False, persons))[0] > 0:
+                    found[other] = credit
         for other in misspelt_numbers(token):
             if other not in found and other in self.postings:
-                found[other] = token_credit(token, other, False)
+                found[other] = token_credit(token, other, False, persons)
         partner_weight = max((self.weights(other) for other in found), default=0.0)
         reach: frozenset[int] = frozenset().union(*(self.postings[other] for other in found))
-        if len(self._neighbours) > _NEIGHBOUR_CACHE_LIMIT:
-            self._neighbours.clear()
-        result = self._neighbours[token] = Neighbours(found, partner_weight, reach)
+        if len(cache) > _NEIGHBOUR_CACHE_LIMIT:
+            cache.clear()
+        result = cache[token] = Neighbours(found, partner_weight, reach)
         return result
 
     def joined_words(self, tokens: Sequence[str]) -> set[int]:
@@ -321,9 +348,12 @@ class NameIndex:
         apart, postings = self.written_apart, self.postings
         previous = ""
         for token in tokens:
+            if len(token) < JOINED_PART_MIN:
+                previous = ""
+                continue
             if (records := apart.get(token)) is not None:
                 found.update(records)
-            if previous and joinable(previous, token) and (records := postings.get(previous + token)) is not None:
+            if previous and (records := postings.get(previous + token)) is not None:
                 found.update(records)
             previous = token
         return found
