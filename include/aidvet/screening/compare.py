@@ -441,24 +441,24 @@ def _joined_words(query: Sequence[str], listed: Sequence[str], used_i: set[int],
                   used_j: set[int]) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
     """Unpaired words on one side that are two adjacent unpaired words of the other written
     together: [(query positions, listed positions)]. `used_i` and `used_j` gain them."""
-    free_query, free_listed = len(query) - len(used_i), len(listed) - len(used_j)
-    if not free_query or not free_listed or free_query + free_listed < 3:
+    if len(query) - len(used_i) + len(listed) - len(used_j) < 3:
         return []
     joined = []
     for one, two, used_one, used_two, flip in ((query, listed, used_i, used_j, False),
                                                (listed, query, used_j, used_i, True)):
-        if len(two) < 2 or len(used_one) == len(one):
+        # Only an unpaired word long enough for two parts can be two words written together.
+        long_words = {word: position for position, word in enumerate(one)
+                      if len(word) >= 2 * JOINED_PART_MIN and position not in used_one}
+        if not long_words or len(two) < 2:
             continue
         for k in range(len(two) - 1):
             if k in used_two or k + 1 in used_two or not joinable(two[k], two[k + 1]):
                 continue
-            together = two[k] + two[k + 1]
-            for position, word in enumerate(one):
-                if position not in used_one and word == together:
-                    used_one.add(position)
-                    used_two.update((k, k + 1))
-                    joined.append(((k, k + 1), (position,)) if flip else ((position,), (k, k + 1)))
-                    break
+            position = long_words.pop(two[k] + two[k + 1], None)
+            if position is not None:
+                used_one.add(position)
+                used_two.update((k, k + 1))
+                joined.append(((k, k + 1), (position,)) if flip else ((position,), (k, k + 1)))
     return joined
 
 

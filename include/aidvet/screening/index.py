@@ -351,7 +351,7 @@ class NameIndex:
             if len(token) < JOINED_PART_MIN:
                 previous = ""
                 continue
-            if (records := apart.get(token)) is not None:
+            if len(token) >= 2 * JOINED_PART_MIN and (records := apart.get(token)) is not None:
                 found.update(records)
             if previous and (records := postings.get(previous + token)) is not None:
                 found.update(records)
