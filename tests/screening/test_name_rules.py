@@ -14,6 +14,18 @@ def explain(a: str, b: str, kind: str) -> str:
     return compare(prepare(a, kind), prepare(b, kind), detailed=True).describe()
 
 
+def assert_each_reached(listed_names: list[str], queries: dict[str, int], kind: str = "person",
+                        threshold: float = 80) -> None:
+    """A screener over `listed_names` (entity ids x:1, x:2... in order) finds each query name's
+    entity, and only it, through its index."""
+    listed = [Entity(id=f"x:{number}", source="x", kind=kind, name=name)
+              for number, name in enumerate(listed_names, start=1)]
+    screener = Screener(listed, threshold=threshold)
+    for name, expected in queries.items():
+        hits = screener.screen_one(Query("q", name, kind))
+        assert [hit.entity_id for hit in hits] == [f"x:{expected}"], name
+
+
 # Given-name variants (rigour's name symbols): one name across languages and transliterations.
 @pytest.mark.parametrize(("a", "b"), [
     ("Aleksandr", "Alexander"), ("Fyodor", "Fedor"), ("Hashem", "Hashim"), ("Abdallah", "Abdullah"),
@@ -251,13 +263,8 @@ def test_names_that_merely_start_like_an_article_keep_their_letters(a, b):
 
 
 def test_new_spellings_are_reached_through_the_index():
-    listed = [Entity(id="x:1", source="x", kind="person", name="KIM, Cho'ng-man"),
-              Entity(id="x:2", source="x", kind="person", name="AL-MOUALEM, Walid"),
-              Entity(id="x:3", source="x", kind="person", name="AL-QAHTANI, Saud")]
-    screener = Screener(listed, threshold=80)
-    for name, expected in (("Kim Jong Man", "x:1"), ("Walid Al-Moallem", "x:2"), ("Saud Alqahtani", "x:3")):
-        hits = screener.screen_one(Query("q", name, "person"))
-        assert [hit.entity_id for hit in hits] == [expected], name
+    assert_each_reached(["KIM, Cho'ng-man", "AL-MOUALEM, Walid", "AL-QAHTANI, Saud"],
+                        {"Kim Jong Man": 1, "Walid Al-Moallem": 2, "Saud Alqahtani": 3})
 
 
 # A misspelt number word meets the number it names (preparation writes number words as digits).
@@ -277,10 +284,8 @@ def test_a_word_that_is_no_number_word_does_not_meet_a_number():
 
 
 def test_a_misspelt_number_word_is_reached_through_the_index():
-    listed = [Entity(id="x:1", source="x", kind="organization", name="FIRST OIL JV CO LTD"),
-              Entity(id="x:2", source="x", kind="organization", name="OIL JV SERVICES")]
-    hits = Screener(listed).screen_one(Query("q", "Firts Oil JV Co", "organization"))
-    assert [hit.entity_id for hit in hits] == ["x:1"]
+    assert_each_reached(["FIRST OIL JV CO LTD", "OIL JV SERVICES"], {"Firts Oil JV Co": 1}, "organization",
+                        DEFAULT_THRESHOLD)
 
 
 # One word written as two, either way, pairs as one ("Alighadeer" / "Ali Ghadeer"), also when
@@ -306,12 +311,8 @@ def test_words_joined_only_in_part_do_not_pair():
 
 
 def test_one_word_written_as_two_is_reached_through_the_index():
-    listed = [Entity(id="x:1", source="x", kind="person", name="MEHDI, Alighadeer Mohammad"),
-              Entity(id="x:2", source="x", kind="person", name="DEHGHAN POUR, Payman")]
-    screener = Screener(listed, threshold=80)
-    for name, expected in (("Ali Ghadeer Mehdi", "x:1"), ("Payman Dehghanpour", "x:2")):
-        hits = screener.screen_one(Query("q", name, "person"))
-        assert [hit.entity_id for hit in hits] == [expected], name
+    assert_each_reached(["MEHDI, Alighadeer Mohammad", "DEHGHAN POUR, Payman"],
+                        {"Ali Ghadeer Mehdi": 1, "Payman Dehghanpour": 2})
 
 
 # Masculine and feminine forms of one name are two people.
@@ -355,9 +356,5 @@ def test_an_organization_word_with_an_s_keeps_its_ordinary_pair():
 
 
 def test_a_latvian_rendering_is_reached_through_the_index():
-    listed = [Entity(id="x:1", source="x", kind="person", name="PRIGOZHIN, Yevgeniy Viktorovich"),
-              Entity(id="x:2", source="x", kind="person", name="ABRAMOVIČS, Romāns")]
-    screener = Screener(listed, threshold=80)
-    for name, expected in (("Jevgenijs Prigozins", "x:1"), ("Roman Abramovich", "x:2")):
-        hits = screener.screen_one(Query("q", name, "person"))
-        assert [hit.entity_id for hit in hits] == [expected], name
+    assert_each_reached(["PRIGOZHIN, Yevgeniy Viktorovich", "ABRAMOVIČS, Romāns"],
+                        {"Jevgenijs Prigozins": 1, "Roman Abramovich": 2})

@@ -24,7 +24,7 @@ from rigour._core import NamePart, compare_parts
 
 from aidvet.screening.korean import korean_key
 from aidvet.screening.prepare import (
-    NUMBER_WORDS, NUMBER_WORDS_OF, PATRONYMIC, PERSON, PreparedName, consonants_of, legal_forms_conflict,
+    NUMBER_WORDS, PATRONYMIC, PERSON, PreparedName, consonants_of, legal_forms_conflict,
 )
 from aidvet.screening.variants import name_variants
 from aidvet.screening.weights import DEFAULT_WEIGHTS, INITIAL_WEIGHT, TokenWeights
@@ -65,6 +65,9 @@ _SPELT_OTHERWISE = frozenset({"fuzzy", "spelling", "consonants", "transliteratio
 # too often other words one letter away ("Nina" / "nine", "Tree" / "three").
 MISSPELT_NUMBER_MIN = 5
 _NUMBER_WORD_LIST = sorted(word for word in NUMBER_WORDS if len(word) >= MISSPELT_NUMBER_MIN)
+_NUMBER_WORDS_OF: dict[str, list[str]] = {}  # "1" -> ["first", "primera", "primero"]
+for _word in _NUMBER_WORD_LIST:
+    _NUMBER_WORDS_OF.setdefault(str(NUMBER_WORDS[_word]), []).append(_word)
 _PHONETIC_RULES = tuple(
     (re.compile(pattern), replacement)
     for pattern, replacement in (
@@ -282,9 +285,7 @@ def _number_word_credit(word: str, digits: str) -> tuple[float, float, str]:
     best = (0.0, 0.0, "")
     if len(word) < MISSPELT_NUMBER_MIN:
         return best
-    for spelled in NUMBER_WORDS_OF.get(digits, ()):
-        if len(spelled) < MISSPELT_NUMBER_MIN:
-            continue
+    for spelled in _NUMBER_WORDS_OF.get(digits, ()):
         credit, similarity, _ = _fuzzy_credit(word, spelled)
         if credit > best[0]:
             best = (credit, similarity, f"misspelt number ({spelled})")
@@ -387,7 +388,7 @@ def _align(query: tuple[str, ...], listed: tuple[str, ...], persons: bool,
                 if found is None:
                     continue
             else:
-                found = token_credit(a, b, persons, persons)
+                found = token_credit(a, b, persons, person_rules=persons)
                 if not found[0]:
                     continue
             if not persons and found[2] in _PERSONS_ONLY:  # a table made for a query of unknown kind
@@ -424,6 +425,13 @@ def other_gender(a: str, b: str, given: bool) -> bool:
     if len(a) == len(b):
         return given and a[:-1] == b[:-1] and {a[-1], b[-1]} == {"o", "a"}
     return len(b) == len(a) + 1 and b[-1] == "a" and b.startswith(a) and a[-1] not in "aeiou"
+
+
+def _other_gender_pairs(query: Sequence[str], listed: Sequence[str], used_i: set[int], used_j: set[int],
+                        given: tuple[int, int]) -> list[str]:
+    """The unpaired "masculine / feminine" token pairs `_align` kept apart, for the explanation."""
+    return [f"{a} / {b}" for i, a in enumerate(query) if i not in used_i
+            for j, b in enumerate(listed) if j not in used_j and other_gender(a, b, i < given[0] and j < given[1])]
 
 
 def given_count(name: PreparedName) -> int:
@@ -581,9 +589,7 @@ def token_score(query: PreparedName, listed: PreparedName, weights: TokenWeights
     if order_swapped:
         rules.append(f"name order differs: first and last names swapped, no comma marks the surname "
                      f"(-{NAME_ORDER_PENALTY:.0f})")
-    gendered = [f"{query.tokens[i]} / {listed.tokens[j]}" for i in range(len(query.tokens)) if i not in used_i
-                for j in range(len(listed.tokens)) if j not in used_j and persons
-                and other_gender(query.tokens[i], listed.tokens[j], i < given[0] and j < given[1])]
+    gendered = _other_gender_pairs(query.tokens, listed.tokens, used_i, used_j, given) if persons else []
     if gendered:
         rules.append(f"masculine and feminine forms of a name, not paired ({', '.join(gendered)})")
     if given_differs:

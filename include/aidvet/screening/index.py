@@ -295,45 +295,30 @@ class NameIndex:
         found: dict[str, tuple[float, float, str]] = {}
         if token in self.postings:
             found[token] = (1.0, 1.0, "exact")
+
+        def consider(others) -> None:
+            for other in others:
+                if other not in found and (credit := token_credit(token, other, False, persons))[0] > 0:
+                    found[other] = credit
+
         if len(token) >= SHORT_TOKEN and not token.isdigit():
             for key in deletion_keys(token):
-                for other in self.deletion_index.get(key, "").split():
-                    if other not in found:
-                        credit = token_credit(token, other, False, persons)
-                        if credit[0] > 0:
-                            found[other] = credit
+                consider(self.deletion_index.get(key, "").split())
         if len(token) >= MIN_FUZZY_LENGTH:
-            for other in self.phonetic.get(phonetic(token), ()):
-                if other not in found and (credit := token_credit(token, other, False, persons))[0] > 0:
-                    found[other] = credit
+            consider(self.phonetic.get(phonetic(token), ()))
         squeezed = squeeze(token)
-        for other in [*self.squeezed.get(squeezed, ()), *([squeezed] if squeezed in self.postings else [])]:
-            if other not in found and (credit := token_credit(token, other, False, persons))[0] > 0:
-                found[other] = credit
+        consider([*self.squeezed.get(squeezed, ()), *([squeezed] if squeezed in self.postings else [])])
         if token.isalpha() and len(skeleton(token)) >= 3:
-            for other in self.skeletons.get(skeleton(token), ()):
-                if other not in found and (credit := token_credit(token, other, False, persons))[0] > 0:
-                    found[other] = credit
+            consider(self.skeletons.get(skeleton(token), ()))
         for symbol in name_symbols(token):
-            for other in self.variants.get(symbol, ()):
-                if other not in found and (credit := token_credit(token, other, False, persons))[0] > 0:
-                    found[other] = credit
+            consider(self.variants.get(symbol, ()))
         rest = article_rest(token)
-        for other in [*self.articled.get(token, ()), *([rest] if rest in self.postings else [])]:
-            if other not in found and (credit := token_credit(token, other, False, persons))[0] > 0:
-                found[other] = credit
-        for other in self.korean.get(korean_key(token), ()):
-            if other not in found and (credit := token_credit(token, other, False, persons))[0] > 0:
-                found[other] = credit
+        consider([*self.articled.get(token, ()), *([rest] if rest in self.postings else [])])
+        consider(self.korean.get(korean_key(token), ()))
         for stem in baltic_stems(token) if persons else ():
-            candidates = {other for key in deletion_keys(stem) for other in self.deletion_index.get(key, "").split()}
-            candidates.update(other for symbol in name_symbols(stem) for other in self.variants.get(symbol, ()))
-            for other in candidates:
-                if other not in found and (credit := token_credit(token, other, False, persons))[0] > 0:
-                    found[other] = credit
-        for other in misspelt_numbers(token):
-            if other not in found and other in self.postings:
-                found[other] = token_credit(token, other, False, persons)
+            consider({other for key in deletion_keys(stem) for other in self.deletion_index.get(key, "").split()})
+            consider(other for symbol in name_symbols(stem) for other in self.variants.get(symbol, ()))
+        consider(other for other in misspelt_numbers(token) if other in self.postings)
         partner_weight = max((self.weights(other) for other in found), default=0.0)
         reach: frozenset[int] = frozenset().union(*(self.postings[other] for other in found))
         if len(cache) > _NEIGHBOUR_CACHE_LIMIT:

@@ -64,11 +64,6 @@ NUMBER_WORDS: dict[str, int] = {
     **{word.replace("ty", "tieth"): value for word, value in _TENS.items()}, **_SPANISH,
 }
 _NUMBER_WORD_SET = frozenset(NUMBER_WORDS)
-# The words written for each number, to recognize one misspelt ("Firts Oil" / "FIRST OIL").
-NUMBER_WORDS_OF: dict[str, tuple[str, ...]] = {
-    str(value): tuple(word for word, number in NUMBER_WORDS.items() if number == value)
-    for value in set(NUMBER_WORDS.values())
-}
 _DIGIT = re.compile(r"\d")
 _ORDINAL_DIGITS = re.compile(r"^(\d+)(st|nd|rd|th|o|a|er|eme)$")
 # Titles and honorifics in person names: not part of who someone is.
